@@ -1,0 +1,49 @@
+# SealDesk developer commands. `make run` and `make test` install what is missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO := .demo/workspace
+export QT_QPA_PLATFORM ?= offscreen
+
+.PHONY: setup system-packages venv run demo test lint typecheck layers pytest bench clean
+
+setup: system-packages venv
+
+system-packages:
+	@installer/install-debian-packages.sh
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: setup
+	@test -f $(DEMO)/workspace.json || $(BIN)/sealdesk --workspace $(DEMO) init
+
+run: demo
+	QT_QPA_PLATFORM= $(BIN)/sealdesk --workspace $(DEMO) gui
+
+lint: venv
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+typecheck: venv
+	$(BIN)/mypy
+
+layers: venv
+	$(BIN)/lint-imports --no-cache
+
+pytest: setup
+	dbus-run-session -- $(BIN)/pytest
+
+test: setup lint typecheck layers pytest
+
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,2 @@
+import click
+token_group = click.Group("token")

@@ -1,0 +1,133 @@
+"""The settings a workspace knows, what each means, and what it accepts.
+
+Values are stored as text in the workspace database. Each known key has a
+checker that normalises the value or refuses it with a message for the person.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from app.errors import SettingError
+
+__all__ = ["SETTINGS", "Setting", "check_setting", "known_setting"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    en: str
+    zh: str
+    check: Callable[[str], str]
+
+
+def _url(value: str) -> str:
+    parsed = urlparse(value.strip())
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ValueError("an http:// or https:// address is expected")
+    return value.strip()
+
+
+def _module_paths(value: str) -> str:
+    paths = [p.strip() for p in value.split(os.pathsep) if p.strip()]
+    if not paths:
+        raise ValueError("at least one PKCS#11 module path is expected")
+    for path in paths:
+        if not os.path.isabs(path):
+            raise ValueError(f"{path} is not an absolute path")
+    return os.pathsep.join(paths)
+
+
+def _positive_int(value: str) -> str:
+    number = int(value)
+    if number < 1:
+        raise ValueError("a whole number of 1 or more is expected")
+    return str(number)
+
+
+def _address(value: str) -> str:
+    if not re.fullmatch(r"0x[0-9a-fA-F]{40}", value.strip()):
+        raise ValueError("a 0x-prefixed 20-byte address is expected")
+    return value.strip()
+
+
+def _language(value: str) -> str:
+    if value not in ("zh", "en"):
+        raise ValueError("zh or en is expected")
+    return value
+
+
+SETTINGS: dict[str, Setting] = {
+    s.key: s
+    for s in (
+        Setting(
+            "pkcs11.modules",
+            "PKCS#11 module paths (USB-key middleware, HSM client), "
+            "separated by the path separator",
+            "PKCS#11 模块路径（USB Key 中间件、密码机客户端），以路径分隔符分隔",
+            _module_paths,
+        ),
+        Setting("tsa.url", "RFC 3161 timestamp authority URL", "时间戳服务地址", _url),
+        Setting(
+            "chain.rpc_url",
+            "Ethereum JSON-RPC endpoint of the evidence chain",
+            "存证区块链 JSON-RPC 地址",
+            _url,
+        ),
+        Setting(
+            "chain.id", "Chain id of the evidence chain", "存证链的链 ID", _positive_int
+        ),
+        Setting(
+            "chain.contract",
+            "Address that receives evidence anchors",
+            "接收存证锚定的合约地址",
+            _address,
+        ),
+        Setting(
+            "evidence.batch_size",
+            "Evidence leaves per anchored batch",
+            "每批锚定的存证数量",
+            _positive_int,
+        ),
+        Setting(
+            "evidence.batch_age_seconds",
+            "Oldest age of a pending leaf before its batch is anchored",
+            "待锚定存证的最长等待时间（秒）",
+            _positive_int,
+        ),
+        Setting(
+            "ui.language",
+            "Language of the desk: zh or en",
+            "界面语言：zh 或 en",
+            _language,
+        ),
+    )
+}
+
+
+def known_setting(key: str) -> Setting:
+    """The setting called ``key``, or :class:`SettingError` listing the known."""
+    setting = SETTINGS.get(key)
+    if setting is None:
+        known = ", ".join(sorted(SETTINGS))
+        raise SettingError(
+            f"Unknown setting {key!r}; known settings: {known}.",
+            f"未知设置项 {key!r}；可用设置项：{known}。",
+        )
+    return setting
+
+
+def check_setting(key: str, value: str) -> str:
+    """Return the normalised value, or raise :class:`SettingError`."""
+    setting = known_setting(key)
+    try:
+        return setting.check(value)
+    except ValueError as exc:
+        raise SettingError(
+            f"Setting {key}: {value!r} is not accepted ({exc}).",
+            f"设置项 {key}：不接受取值 {value!r}（{exc}）。",
+        ) from exc

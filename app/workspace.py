@@ -1,0 +1,238 @@
+"""Workspace use cases: create, unlock, describe and recover a workspace.
+
+The person is asked for secrets (passphrase, recovery key) through a
+:class:`SecretPrompt`; the CLI prompts or reads standard input, the GUI shows
+a dialog, tests answer directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from storage.custody import (
+    KeyringCustody,
+    Passphrase,
+    RawKey,
+    check_new_passphrase,
+    decode_recovery_key,
+    derive_passphrase_key,
+    encode_recovery_key,
+    find_keyring,
+)
+from storage.database import Database
+from storage.errors import RecoveryKeyInvalid, WrongKey
+from storage.workspace import Custody, Workspace, WorkspaceInfo
+
+__all__ = [
+    "InitResult",
+    "OpenWorkspace",
+    "RecoverResult",
+    "SecretPrompt",
+    "WorkspaceStatus",
+    "choose_custody",
+    "describe_workspace",
+    "init_workspace",
+    "open_workspace",
+    "recover_workspace",
+    "workspace_status",
+]
+
+log = logging.getLogger(__name__)
+
+
+class SecretPrompt(Protocol):
+    """Asks the person for a secret; raises ``Cancelled`` if they decline."""
+
+    def passphrase(self, workspace: Path, *, new: bool) -> str: ...
+
+    def recovery_key(self, workspace: Path) -> str: ...
+
+
+@dataclass(frozen=True)
+class InitResult:
+    workspace: Path
+    workspace_id: str
+    custody: Custody
+    keyring: str | None
+    recovery_key: str
+    schema_version: int
+
+
+@dataclass(frozen=True)
+class RecoverResult:
+    workspace: Path
+    custody: Custody
+    new_recovery_key: str | None
+
+
+@dataclass(frozen=True)
+class WorkspaceStatus:
+    workspace: Path
+    workspace_id: str
+    created: str
+    custody: Custody
+    schema_version: int
+    database_bytes: int
+    counts: dict[str, int]
+
+
+@dataclass
+class OpenWorkspace:
+    """An unlocked workspace; close it when done."""
+
+    workspace: Workspace
+    info: WorkspaceInfo
+    db: Database
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> OpenWorkspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def choose_custody(requested: str) -> Custody:
+    """``auto`` takes an allowed keyring when one runs, else a passphrase."""
+    if requested == Custody.PASSPHRASE.value:
+        return Custody.PASSPHRASE
+    if requested == Custody.KEYRING.value:
+        KeyringCustody.require()
+        return Custody.KEYRING
+    return Custody.KEYRING if find_keyring() is not None else Custody.PASSPHRASE
+
+
+def init_workspace(root: Path, custody: Custody, prompt: SecretPrompt) -> InitResult:
+    """Create the folders and the encrypted database; nothing is left on failure."""
+    workspace = Workspace(root)
+    keeper = KeyringCustody.require() if custody is Custody.KEYRING else None
+    passphrase = None
+    if keeper is None:
+        passphrase = check_new_passphrase(prompt.passphrase(root, new=True))
+    root_existed = root.exists()
+    info = workspace.create_folders(custody)
+    try:
+        recovery = _create_database(workspace, info, keeper, passphrase)
+    except BaseException:
+        _remove_partial(workspace, root_existed)
+        raise
+    log.info("Initialised workspace %s with %s custody", root, custody.value)
+    return InitResult(
+        workspace=root,
+        workspace_id=info.workspace_id,
+        custody=custody,
+        keyring=None if keeper is None else keeper.name,
+        recovery_key=encode_recovery_key(recovery),
+        schema_version=_schema_version(workspace.database, recovery),
+    )
+
+
+def _create_database(
+    workspace: Workspace,
+    info: WorkspaceInfo,
+    keeper: KeyringCustody | None,
+    passphrase: Passphrase | None,
+) -> RawKey:
+    if keeper is not None:
+        key = RawKey.generate()
+        Database.create(workspace.database, key).close()
+        keeper.store(info.workspace_id, key)
+        return key
+    assert passphrase is not None
+    Database.create(workspace.database, passphrase).close()
+    key = derive_passphrase_key(passphrase, _header(workspace.database))
+    # Prove the recovery key before showing it: it must open the file.
+    Database.open(workspace.database, key).close()
+    return key
+
+
+def _schema_version(path: Path, key: RawKey) -> int:
+    with Database(path, key) as db:
+        return db.schema_version
+
+
+def _header(path: Path) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(16)
+
+
+def _remove_partial(workspace: Workspace, root_existed: bool) -> None:
+    if not root_existed:
+        shutil.rmtree(workspace.root, ignore_errors=True)
+        return
+    for folder in (workspace.archive, workspace.exports, workspace.logs):
+        shutil.rmtree(folder, ignore_errors=True)
+    for name in ("sealdesk.db", "sealdesk.db-wal", "sealdesk.db-shm", "workspace.json"):
+        (workspace.root / name).unlink(missing_ok=True)
+
+
+def describe_workspace(root: Path) -> WorkspaceInfo:
+    """What the workspace says about itself, read without unlocking it."""
+    return Workspace(root).info()
+
+
+def open_workspace(root: Path, prompt: SecretPrompt) -> OpenWorkspace:
+    """Unlock the database with the key from the keyring or a passphrase."""
+    workspace = Workspace(root)
+    info = workspace.info()
+    if info.custody is Custody.KEYRING:
+        secret: RawKey | Passphrase = KeyringCustody.require().load(info.workspace_id)
+    else:
+        secret = Passphrase(prompt.passphrase(root, new=False))
+    db = Database.open(workspace.database, secret)
+    return OpenWorkspace(workspace, info, db)
+
+
+def recover_workspace(root: Path, prompt: SecretPrompt) -> RecoverResult:
+    """Open with the recovery key and put the key back into custody.
+
+    With keyring custody the same key is stored again. With passphrase custody
+    the person sets a new passphrase, which changes the recovery key, so the
+    new one is returned to be shown.
+    """
+    workspace = Workspace(root)
+    info = workspace.info()
+    key = decode_recovery_key(prompt.recovery_key(root))
+    try:
+        db = Database.open(workspace.database, key)
+    except WrongKey as exc:
+        raise RecoveryKeyInvalid(
+            f"The recovery key does not open {workspace.database}.",
+            f"该恢复密钥无法打开 {workspace.database}。",
+        ) from exc
+    with db:
+        if info.custody is Custody.KEYRING:
+            KeyringCustody.require().store(info.workspace_id, key)
+            log.info("Recovered workspace %s into the keyring", root)
+            return RecoverResult(root, info.custody, None)
+        passphrase = check_new_passphrase(prompt.passphrase(root, new=True))
+        db.rekey(passphrase)
+    new_key = derive_passphrase_key(passphrase, _header(workspace.database))
+    Database.open(workspace.database, new_key).close()
+    log.info("Recovered workspace %s with a new passphrase", root)
+    return RecoverResult(root, info.custody, encode_recovery_key(new_key))
+
+
+def workspace_status(opened: OpenWorkspace) -> WorkspaceStatus:
+    ws = opened.workspace
+    size = sum(
+        os.path.getsize(p)
+        for p in (ws.database, Path(f"{ws.database}-wal"))
+        if p.exists()
+    )
+    return WorkspaceStatus(
+        workspace=ws.root,
+        workspace_id=opened.info.workspace_id,
+        created=opened.info.created,
+        custody=opened.info.custody,
+        schema_version=opened.db.schema_version,
+        database_bytes=size,
+        counts=opened.db.table_counts(),
+    )
