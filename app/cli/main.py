@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from app.cli.context import CliPrompt, CliState
+from app.cli.log import log_group
 from app.cli.output import echo_json, echo_pairs, echo_table
 from app.cli.token import token_group
 from app.i18n import LANGUAGES
@@ -227,3 +228,4 @@ def config_list(state: CliState, as_json: bool) -> None:
 
 
 cli.add_command(token_group)
+cli.add_command(log_group)
