@@ -140,6 +140,11 @@ def decode_recovery_key(text: str) -> RawKey:
     key, check = raw[:KEY_BYTES], raw[KEY_BYTES:]
     if len(key) != KEY_BYTES or hashlib.sha256(key).digest()[:_CHECK_BYTES] != check:
         raise bad
+    # base32 ignores the unused low bits of the last character; a typo there
+    # must not pass unnoticed, so the text has to be exactly the encoding.
+    canonical = encode_recovery_key(RawKey(key)).replace("-", "")
+    if canonical != cleaned:
+        raise bad
     return RawKey(key)
 
 

@@ -33,11 +33,14 @@ def test_recovery_key_round_trip() -> None:
     assert decode_recovery_key(" " + text.lower().replace("-", " ")) == key
 
 
-def test_mistyped_recovery_key_is_caught() -> None:
-    text = encode_recovery_key(RawKey.generate())
-    typo = text[:-1] + ("A" if text[-1] != "A" else "B")
-    with pytest.raises(RecoveryKeyInvalid):
-        decode_recovery_key(typo)
+@pytest.mark.parametrize("position", [5, 20, 40, -1])
+def test_mistyped_recovery_key_is_caught(position: int) -> None:
+    for _ in range(20):
+        text = encode_recovery_key(RawKey.generate())
+        wrong = "A" if text[position] != "A" else "B"
+        typo = text[:position] + wrong + text[position:][1:]
+        with pytest.raises(RecoveryKeyInvalid):
+            decode_recovery_key(typo)
     with pytest.raises(RecoveryKeyInvalid):
         decode_recovery_key("not a key")
 
