@@ -24,6 +24,8 @@ __all__ = [
     "TokenAbsentError",
     "TokenError",
     "TokenOperationError",
+    "TokenTimeoutError",
+    "WorkerStoppedError",
     "from_pkcs11",
 ]
 
@@ -143,6 +145,28 @@ class BatchClosedError(TokenError):
             f"令牌“{label}”的签名会话已结束。",
         )
         self.label = label
+
+
+class TokenTimeoutError(TokenError):
+    """The token did not answer within the time the caller allowed."""
+
+    def __init__(self, label: str, seconds: float) -> None:
+        super().__init__(
+            f"Token '{label}' did not respond within {seconds:g} seconds. "
+            "It may be busy or faulty.",
+            f"令牌“{label}”在 {seconds:g} 秒内无响应，可能正忙或出现故障。",
+        )
+        self.label = label
+
+
+class WorkerStoppedError(TokenError):
+    """A request reached a worker whose module has been unloaded."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"The token driver {name} has been closed.",
+            f"令牌驱动 {name} 已关闭。",
+        )
 
 
 class TokenOperationError(TokenError):

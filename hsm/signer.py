@@ -1,0 +1,104 @@
+"""A pyHanko signer whose signatures are made on the token's worker thread.
+
+:class:`TokenSigner` plugs a key from an open :class:`~hsm.session.TokenSession`
+into pyHanko (PAdES stamping, CMS). It does not open sessions or log in itself:
+the batch that owns the login decides how long the PIN is good for. Each
+signature is queued to the module's worker and awaited without blocking the
+event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from asn1crypto import algos
+from asn1crypto import x509 as asn1_x509
+from pyhanko.sign.signers import Signer
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from hsm.errors import KeyNotFoundError, MechanismUnsupportedError
+from hsm.keys import KeyAlgorithm, KeyInfo
+from hsm.mechanisms import SignatureAlgorithm, SignatureScheme
+from hsm.session import TokenSession, TokenTimeoutError
+
+__all__ = ["TokenSigner", "scheme_for"]
+
+_FAMILIES = {
+    "rsassa_pkcs1v15": SignatureAlgorithm.RSA_PKCS1V15,
+    "rsassa_pss": SignatureAlgorithm.RSA_PSS,
+    "ecdsa": SignatureAlgorithm.ECDSA,
+}
+
+
+class TokenSigner(Signer):
+    """pyHanko :class:`~pyhanko.sign.signers.Signer` for a key on a token.
+
+    :param session: the open login batch the key lives in.
+    :param key: a key from ``session.keys()``; it must have a certificate.
+    :param timeout: seconds to wait for the token per signature (``None``: wait).
+    """
+
+    def __init__(
+        self,
+        session: TokenSession,
+        key: KeyInfo,
+        *,
+        prefer_pss: bool = False,
+        embed_roots: bool = True,
+        timeout: float | None = None,
+    ) -> None:
+        if key.certificate is None:
+            raise KeyNotFoundError(session.token.label, f"{key.label} (certificate)")
+        registry = SimpleCertificateStore()  # type: ignore[no-untyped-call]
+        registry.register_multiple(asn1_x509.Certificate.load(c) for c in key.chain)
+        super().__init__(
+            prefer_pss=prefer_pss,
+            embed_roots=embed_roots,
+            signing_cert=asn1_x509.Certificate.load(key.certificate),
+            cert_registry=registry,
+        )
+        self._session = session
+        self._key = key
+        self._timeout = timeout
+
+    async def async_sign_raw(
+        self, data: bytes, digest_algorithm: str, dry_run: bool = False
+    ) -> bytes:
+        """Sign ``data`` on the token (or return a placeholder for ``dry_run``)."""
+        if dry_run:
+            return bytes(self._estimated_size())
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+        scheme = scheme_for(mechanism, digest_algorithm, self._session.token.label)
+        future = self._session.sign_async(self._key, data, scheme)
+        try:
+            return await asyncio.wait_for(
+                asyncio.wrap_future(future), timeout=self._timeout
+            )
+        except TimeoutError as exc:
+            label = self._session.token.label
+            raise TokenTimeoutError(label, self._timeout or 0.0) from exc
+
+    def _estimated_size(self) -> int:
+        if self._key.algorithm is KeyAlgorithm.RSA:
+            return max(self._key.size // 8, 256)
+        if self._key.algorithm is KeyAlgorithm.EC:
+            coordinate = (self._key.size + 7) // 8
+            return 2 * (coordinate + 1) + 8  # DER SEQUENCE of two INTEGERs
+        return 512
+
+
+def scheme_for(
+    mechanism: algos.SignedDigestAlgorithm, digest_algorithm: str, token_label: str
+) -> SignatureScheme:
+    """Translate pyHanko's signature algorithm into a :class:`SignatureScheme`."""
+    digest = digest_algorithm.lower()
+    family = _FAMILIES.get(str(mechanism.signature_algo))
+    if family is None:
+        raise MechanismUnsupportedError(token_label, str(mechanism["algorithm"].native))
+    if family is not SignatureAlgorithm.RSA_PSS:
+        return SignatureScheme(family, digest)
+    params = mechanism["parameters"]
+    mgf_digest = params["mask_gen_algorithm"]["parameters"]["algorithm"].native
+    if digest != params["hash_algorithm"]["algorithm"].native or digest != mgf_digest:
+        raise MechanismUnsupportedError(token_label, "rsassa_pss (mixed digests)")
+    return SignatureScheme(family, digest, int(params["salt_length"].native))
