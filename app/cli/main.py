@@ -11,6 +11,10 @@ from typing import Any
 
 import click
 
+from app.cli.admin_grants import approval_group, grant_group
+from app.cli.admin_init import admin_options, init_with_administrator
+from app.cli.admin_people import person_group
+from app.cli.admin_seals import seal_group
 from app.cli.context import CliPrompt, CliState
 from app.cli.log import log_group
 from app.cli.output import echo_json, echo_pairs, echo_table
@@ -18,8 +22,6 @@ from app.cli.token import token_group
 from app.i18n import LANGUAGES
 from app.settings import SETTINGS, check_setting, known_setting
 from app.workspace import (
-    choose_custody,
-    init_workspace,
     recover_workspace,
     workspace_status,
 )
@@ -89,11 +91,12 @@ def cli(
     help="Keep the database key in the OS keyring or behind a passphrase.",
 )
 @passphrase_stdin
+@admin_options
 @json_flag
 @click.pass_obj
 def init(state: CliState, custody: str, as_json: bool) -> None:
     """Create a workspace with an encrypted database."""
-    result = init_workspace(state.root, choose_custody(custody), CliPrompt(state))
+    result = init_with_administrator(state, custody)
     state.attach_log(result.workspace)
     if as_json:
         echo_json(result)
@@ -229,3 +232,7 @@ def config_list(state: CliState, as_json: bool) -> None:
 
 cli.add_command(token_group)
 cli.add_command(log_group)
+cli.add_command(person_group)
+cli.add_command(seal_group)
+cli.add_command(grant_group)
+cli.add_command(approval_group)
