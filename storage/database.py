@@ -95,6 +95,11 @@ class Database:
         self.close()
 
     @property
+    def secret(self) -> DatabaseSecret:
+        """What opened this database, for deriving workspace-bound keys."""
+        return self._secret
+
+    @property
     def schema_version(self) -> int:
         return int(self.scalar("PRAGMA user_version"))
 

@@ -122,7 +122,7 @@ def derived_wrapping_key(db: Database, workspace_id: str) -> WrappingKey:
 def _raw_key(db: Database) -> RawKey:
     # The database keeps the secret it was opened with; a passphrase becomes
     # the raw key with SQLCipher's own KDF and the file's salt.
-    secret = db._secret
+    secret = db.secret
     if isinstance(secret, RawKey):
         return secret
     assert isinstance(secret, Passphrase)
