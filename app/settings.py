@@ -42,6 +42,12 @@ def _module_paths(value: str) -> str:
     return os.pathsep.join(paths)
 
 
+def _absolute_path(value: str) -> str:
+    if not os.path.isabs(value.strip()):
+        raise ValueError(f"{value} is not an absolute path")
+    return value.strip()
+
+
 def _positive_int(value: str) -> str:
     number = int(value)
     if number < 1:
@@ -70,6 +76,12 @@ SETTINGS: dict[str, Setting] = {
             "separated by the path separator",
             "PKCS#11 模块路径（USB Key 中间件、密码机客户端），以路径分隔符分隔",
             _module_paths,
+        ),
+        Setting(
+            "pkcs11.softhsm2_conf",
+            "SoftHSM2 configuration for the demo and test tokens",
+            "演示和测试用 SoftHSM2 令牌的配置文件",
+            _absolute_path,
         ),
         Setting("tsa.url", "RFC 3161 timestamp authority URL", "时间戳服务地址", _url),
         Setting(

@@ -26,6 +26,7 @@ from storage.custody import (
 )
 from storage.database import Database
 from storage.errors import RecoveryKeyInvalid, WrongKey
+from storage.settings import get_setting
 from storage.workspace import Custody, Workspace, WorkspaceInfo
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "init_workspace",
     "open_workspace",
     "recover_workspace",
+    "remove_workspace",
     "workspace_status",
 ]
 
@@ -121,7 +123,7 @@ def init_workspace(root: Path, custody: Custody, prompt: SecretPrompt) -> InitRe
     try:
         recovery = _create_database(workspace, info, keeper, passphrase)
     except BaseException:
-        _remove_partial(workspace, root_existed)
+        remove_workspace(root, root_existed)
         raise
     log.info("Initialised workspace %s with %s custody", root, custody.value)
     return InitResult(
@@ -163,11 +165,14 @@ def _header(path: Path) -> bytes:
         return fh.read(16)
 
 
-def _remove_partial(workspace: Workspace, root_existed: bool) -> None:
+def remove_workspace(root: Path, root_existed: bool) -> None:
+    """Undo a workspace creation that failed part-way; keep foreign files."""
+    workspace = Workspace(root)
     if not root_existed:
         shutil.rmtree(workspace.root, ignore_errors=True)
         return
-    for folder in (workspace.archive, workspace.exports, workspace.logs):
+    demo_tokens = workspace.root / "demo-tokens"
+    for folder in (workspace.archive, workspace.exports, workspace.logs, demo_tokens):
         shutil.rmtree(folder, ignore_errors=True)
     for name in ("sealdesk.db", "sealdesk.db-wal", "sealdesk.db-shm", "workspace.json"):
         (workspace.root / name).unlink(missing_ok=True)
@@ -187,7 +192,15 @@ def open_workspace(root: Path, prompt: SecretPrompt) -> OpenWorkspace:
     else:
         secret = Passphrase(prompt.passphrase(root, new=False))
     db = Database.open(workspace.database, secret)
+    _point_softhsm_at_workspace(db)
     return OpenWorkspace(workspace, info, db)
+
+
+def _point_softhsm_at_workspace(db: Database) -> None:
+    """SoftHSM2 (demo, tests) reads SOFTHSM2_CONF when its module loads."""
+    conf = get_setting(db, "pkcs11.softhsm2_conf")
+    if conf and "SOFTHSM2_CONF" not in os.environ:
+        os.environ["SOFTHSM2_CONF"] = conf
 
 
 def recover_workspace(root: Path, prompt: SecretPrompt) -> RecoverResult:

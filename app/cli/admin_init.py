@@ -20,7 +20,7 @@ from app.cli.context import CliPrompt, CliState
 from app.workspace import InitResult, choose_custody, init_workspace, open_workspace
 from storage.workspace import Custody
 
-__all__ = ["admin_options", "init_with_administrator"]
+__all__ = ["RememberingPrompt", "admin_options", "init_with_administrator"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 _META = "sealdesk.init"
@@ -55,7 +55,7 @@ def admin_options(func: F) -> F:
     )(func)
 
 
-class _RememberingPrompt:
+class RememberingPrompt:
     """Asks for the new passphrase once and gives it again when reopening."""
 
     def __init__(self, inner: CliPrompt) -> None:
@@ -76,7 +76,7 @@ def init_with_administrator(state: CliState, custody_choice: str) -> InitResult:
     ctx = click.get_current_context()
     given = ctx.meta.get(_META, {})
     custody = choose_custody(custody_choice)
-    prompt = _RememberingPrompt(CliPrompt(state))
+    prompt = RememberingPrompt(CliPrompt(state))
     admin = given.get("admin")
     if not admin:
         return init_workspace(state.root, custody, prompt)

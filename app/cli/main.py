@@ -16,6 +16,7 @@ from app.cli.admin_init import admin_options, init_with_administrator
 from app.cli.admin_people import person_group
 from app.cli.admin_seals import seal_group
 from app.cli.context import CliPrompt, CliState
+from app.cli.demo import init_demo
 from app.cli.log import log_group
 from app.cli.output import echo_json, echo_pairs, echo_table
 from app.cli.token import token_group
@@ -90,12 +91,20 @@ def cli(
     show_default=True,
     help="Keep the database key in the OS keyring or behind a passphrase.",
 )
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Also create demo tokens, people, seals and grants (see README).",
+)
 @passphrase_stdin
 @admin_options
 @json_flag
 @click.pass_obj
-def init(state: CliState, custody: str, as_json: bool) -> None:
+def init(state: CliState, custody: str, demo: bool, as_json: bool) -> None:
     """Create a workspace with an encrypted database."""
+    if demo:
+        init_demo(state, custody, as_json)
+        return
     result = init_with_administrator(state, custody)
     state.attach_log(result.workspace)
     if as_json:

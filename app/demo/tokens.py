@@ -54,11 +54,12 @@ class MadeKey:
 
 def build_demo_tokens(
     folder: Path, tokens: tuple[DemoToken, ...], pki: DemoPki
-) -> tuple[SoftHsmStore, dict[str, MadeKey]]:
+) -> tuple[SoftHsmStore, dict[str, MadeKey], dict[str, str]]:
     """Create each token, generate its keys, store certificates and the chain."""
     store = SoftHsmStore(folder).create()
     module = store.module_copy("setup")
     made: dict[str, MadeKey] = {}
+    serials: dict[str, str] = {}
     for token in tokens:
         store.init_token(token.label, token.user_pin, SO_PIN)
     previous = os.environ.get("SOFTHSM2_CONF")
@@ -66,6 +67,8 @@ def build_demo_tokens(
     try:
         for token in tokens:
             with open_for_setup(module, token.label, token.user_pin) as session:
+                serial = session.token.serial.decode("ascii", "replace").strip()
+                serials[token.label] = serial
                 for key in token.keys:
                     public = generate_key_pair(
                         session, KeySpec(key.label, key.key_id, key.algorithm)
@@ -81,4 +84,4 @@ def build_demo_tokens(
         else:
             os.environ["SOFTHSM2_CONF"] = previous
     (folder / "setup.so").unlink(missing_ok=True)
-    return store, made
+    return store, made, serials

@@ -27,13 +27,15 @@ def test_demo_token_keys_sign_under_their_certificates(
             "UKEY-1", "123456", (DemoKey("person-1", b"\x02", "张三", "办公室"),)
         ),
     )
-    store, made = build_demo_tokens(tmp_path / "tokens", tokens, pki)
+    store, made, serials = build_demo_tokens(tmp_path / "tokens", tokens, pki)
     assert set(made) == {"seal-official", "person-1"}
+    assert set(serials) == {"ORG-HSM", "UKEY-1"}
     assert os.environ.get("SOFTHSM2_CONF") != str(store.conf)
 
     monkeypatch.setenv("SOFTHSM2_CONF", str(store.conf))
     with TokenManager([store.module_copy("check")], poll_interval=None) as manager:
         token = manager.find_token(label="ORG-HSM")
+        assert token.serial == serials["ORG-HSM"]
         with manager.session(token, FixedPinHandler("11112222")) as batch:
             key = batch.find_key(label="seal-official")
             signature = batch.sign(key, b"demo payload")
