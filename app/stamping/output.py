@@ -1,0 +1,65 @@
+"""Writing the output safely: a ``.part`` file, fsync, rename, fsync folder.
+
+A reader of the output path sees either nothing or the complete, verified
+document; a failure at any step removes the ``.part`` file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+from pathlib import Path
+from typing import BinaryIO
+
+__all__ = ["commit", "create_part", "discard", "sha256_of"]
+
+log = logging.getLogger(__name__)
+
+_CHUNK = 1 << 20
+
+
+def create_part(part: Path) -> BinaryIO:
+    """Open ``part`` for reading and writing; it must not exist yet."""
+    return part.open("x+b")
+
+
+def sha256_of(stream: BinaryIO) -> str:
+    """SHA-256 (hex) of a whole seekable stream; leaves it at its end."""
+    stream.seek(0)
+    digest = hashlib.sha256()
+    while chunk := stream.read(_CHUNK):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def flush_to_disk(stream: BinaryIO) -> None:
+    """Push the written bytes through the OS to the disk."""
+    stream.flush()
+    os.fsync(stream.fileno())
+
+
+def commit(part: Path, output: Path) -> None:
+    """Rename the flushed ``part`` over ``output`` and make the rename stick."""
+    os.replace(part, output)
+    _fsync_folder(output.parent)
+
+
+def discard(stream: BinaryIO | None, part: Path) -> None:
+    """Close and delete a partial output; never raises."""
+    if stream is not None:
+        with contextlib.suppress(OSError):
+            stream.close()
+    with contextlib.suppress(OSError):
+        part.unlink(missing_ok=True)
+
+
+def _fsync_folder(folder: Path) -> None:
+    if os.name == "nt":  # Windows cannot open a folder for fsync
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,84 @@
+"""The check every output passes before it is handed back: does it verify?
+
+This is the engine's own self-check, not the verification service: it asks
+pyHanko whether the new signature is intact and cryptographically valid,
+covers the document (later revisions may only add validation data), carries
+a time-stamp for B-T and up, and, when trust roots were given, is trusted.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import NoReturn
+
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import async_validate_pdf_signature
+from pyhanko.sign.validation.status import (
+    PdfSignatureStatus,
+    SignatureCoverageLevel,
+)
+from pyhanko_certvalidator import ValidationContext
+
+from app.stamping.errors import VerificationFailedError
+from app.stamping.request import Level
+
+__all__ = ["verify_written"]
+
+log = logging.getLogger(__name__)
+
+_COVERAGE_OK = (
+    SignatureCoverageLevel.ENTIRE_FILE,
+    SignatureCoverageLevel.ENTIRE_REVISION,
+)
+
+
+async def verify_written(
+    path: Path,
+    field_name: str,
+    level: Level,
+    context: ValidationContext,
+    source: Path,
+    judge_trust: bool,
+) -> None:
+    """Raise :class:`VerificationFailedError` unless the new seal verifies."""
+    with path.open("rb") as handle:
+        reader = PdfFileReader(handle, strict=True)
+        found = [
+            s for s in reader.embedded_regular_signatures if s.field_name == field_name
+        ]
+        if len(found) != 1:
+            _fail(source, "the new signature is missing")
+        status = await async_validate_pdf_signature(
+            found[0], signer_validation_context=context
+        )
+        problem = _problem(status, level, trusted=judge_trust)
+        if level is Level.B_LT and "/DSS" not in reader.root:
+            problem = problem or "no validation data (DSS) was embedded"
+    if problem:
+        _fail(source, problem)
+    log.debug("output verified: %s", status.summary())
+
+
+def _problem(status: PdfSignatureStatus, level: Level, trusted: bool) -> str | None:
+    if not (status.intact and status.valid):
+        return "the signature does not match the document"
+    if status.coverage not in _COVERAGE_OK or status.docmdp_ok is False:
+        return "the signature does not cover the whole document"
+    if trusted and not status.trusted:
+        return "the seal certificate is not trusted"
+    if level is not Level.B_B:
+        stamp = status.timestamp_validity
+        if stamp is None or not (stamp.intact and stamp.valid):
+            return "the signature time-stamp is missing or invalid"
+        if trusted and not stamp.trusted:
+            return "the time-stamp authority is not trusted"
+    return None
+
+
+def _fail(source: Path, problem: str) -> NoReturn:
+    raise VerificationFailedError(
+        f"{source}: the stamped output did not verify ({problem}); it was deleted.",
+        f"{source}：盖章后的文件未通过验证（{problem}），已删除。",
+        source,
+    )
