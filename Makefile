@@ -6,14 +6,21 @@ STAMP := $(VENV)/.installed
 DEMO := .demo/workspace
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: setup system-packages venv run demo test lint typecheck layers pytest bench clean
+.PHONY: setup system-packages venv node-tools run demo test lint typecheck layers pytest bench clean
 
-setup: system-packages venv
+setup: system-packages venv node-tools
 
 system-packages:
 	@installer/install-debian-packages.sh
 
 venv: $(STAMP)
+
+# anvil, the local EVM node for the evidence chain (demo and tests).
+node-tools: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch node_modules/.installed
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +29,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: setup
-	@test -f $(DEMO)/workspace.json || $(BIN)/sealdesk --workspace $(DEMO) init
+	@test -f $(DEMO)/workspace.json || $(BIN)/sealdesk --workspace $(DEMO) init --demo
 
 run: demo
 	QT_QPA_PLATFORM= $(BIN)/sealdesk --workspace $(DEMO) gui

@@ -48,6 +48,16 @@ def _absolute_path(value: str) -> str:
     return value.strip()
 
 
+def _file_paths(value: str) -> str:
+    paths = [p.strip() for p in value.split(os.pathsep) if p.strip()]
+    if not paths:
+        raise ValueError("at least one certificate file path is expected")
+    for path in paths:
+        if not os.path.isabs(path):
+            raise ValueError(f"{path} is not an absolute path")
+    return os.pathsep.join(paths)
+
+
 def _positive_int(value: str) -> str:
     number = int(value)
     if number < 1:
@@ -83,6 +93,13 @@ SETTINGS: dict[str, Setting] = {
             "演示和测试用 SoftHSM2 令牌的配置文件",
             _absolute_path,
         ),
+        Setting(
+            "trust.roots",
+            "Trusted CA certificates for verification (PEM or DER files), "
+            "separated by the path separator",
+            "验章信任的 CA 证书（PEM 或 DER 文件），以路径分隔符分隔",
+            _file_paths,
+        ),
         Setting("tsa.url", "RFC 3161 timestamp authority URL", "时间戳服务地址", _url),
         Setting(
             "chain.rpc_url",
@@ -92,6 +109,12 @@ SETTINGS: dict[str, Setting] = {
         ),
         Setting(
             "chain.id", "Chain id of the evidence chain", "存证链的链 ID", _positive_int
+        ),
+        Setting(
+            "chain.confirmations",
+            "Blocks on top of an anchor before it counts as confirmed (default 1)",
+            "锚定交易需要的确认区块数（默认 1）",
+            _positive_int,
         ),
         Setting(
             "chain.contract",
