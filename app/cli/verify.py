@@ -1,0 +1,176 @@
+"""``sealdesk verify``: check the seals of a PDF (验章) and print the verdict.
+
+Exit codes: 0 when every seal is valid, 1 when a seal is invalid (tampered,
+modified after sealing, revoked), 2 when the verdict is indeterminate
+(untrusted root, unknown revocation, no seal) or the file cannot be verified.
+
+Trust roots come from ``--trust``; without it, from the workspace setting
+``trust.roots`` and the demo workspace's root, when these exist.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+from asn1crypto import x509
+
+from app.cli.context import CliState
+from app.cli.output import echo_pairs
+from app.verification import (
+    SignatureReport,
+    TrustRootError,
+    VerificationReport,
+    load_trust_roots,
+    verify_pdf,
+)
+from app.verification.trust import split_setting
+
+__all__ = ["verify_command"]
+
+_DEMO_ROOT = Path("demo-tokens") / "root-ca.pem"
+
+
+class _TrustUsageError(click.UsageError):
+    """A trust root that cannot be read; exits 2 like any usage error."""
+
+
+class _VerdictExit(click.ClickException):
+    """Ends the command with the verdict's exit code, the report being printed.
+
+    The CLI boundary runs click without standalone mode, where ``ctx.exit``
+    codes are lost; a click exception carries its code through.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("")
+
+    def show(self, file: object = None) -> None:
+        """Nothing more to say: the report was printed."""
+
+
+class _Invalid(_VerdictExit):
+    exit_code = 1
+
+
+class _NotValid(_VerdictExit):
+    exit_code = 2
+
+
+@click.command("verify")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--trust",
+    "trust",
+    multiple=True,
+    metavar="CERT",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Trusted CA certificate (PEM or DER); may be repeated.",
+)
+@click.option(
+    "--offline", is_flag=True, help="Do not fetch revocation data (OCSP, CRL)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def verify_command(
+    ctx: click.Context,
+    file: Path,
+    trust: tuple[Path, ...],
+    offline: bool,
+    as_json: bool,
+) -> None:
+    """Verify the seals of a PDF (验章). Exit 0 valid, 1 invalid, 2 otherwise."""
+    state = ctx.ensure_object(CliState)
+    roots = _roots(state, trust)
+    report = verify_pdf(file, roots, online=not offline)
+    if as_json:
+        click.echo(report.to_json())
+    else:
+        _print(state, report)
+    if report.exit_code == 1:
+        raise _Invalid
+    if report.exit_code:
+        raise _NotValid
+
+
+def _roots(state: CliState, given: tuple[Path, ...]) -> tuple[x509.Certificate, ...]:
+    paths = list(given) or _configured(state)
+    try:
+        return load_trust_roots(paths)
+    except TrustRootError as exc:
+        raise _TrustUsageError(state.text(exc.en, exc.zh)) from exc
+
+
+def _configured(state: CliState) -> list[Path]:
+    paths = split_setting(state.setting("trust.roots"), os.pathsep)
+    demo = state.root / _DEMO_ROOT
+    if demo.is_file():
+        paths.append(demo)
+    return paths
+
+
+def _print(state: CliState, report: VerificationReport) -> None:
+    t = state.text
+    echo_pairs(
+        [
+            (t("File", "文件"), report.file),
+            ("SHA-256", report.sha256 or "-"),
+            (t("Verdict", "结论"), _verdict(state, report.verdict.value)),
+        ]
+    )
+    for reason in report.reasons:
+        click.echo(f"  {reason.text(state.lang)}")
+    for sig in report.signatures:
+        click.echo()
+        _print_signature(state, sig)
+
+
+def _print_signature(state: CliState, sig: SignatureReport) -> None:
+    t = state.text
+    signer = sig.signer
+    time = sig.signing_time
+    pairs: list[tuple[str, object]] = [
+        (t("Signature", "签名"), sig.field),
+        (t("Verdict", "结论"), _verdict(state, sig.verdict.value)),
+    ]
+    if signer is not None:
+        pairs += [
+            (t("Signer", "签章人"), signer.name),
+            (t("Organisation", "单位"), signer.organisation or "-"),
+            (t("Certificate serial", "证书序列号"), signer.serial),
+            (t("Issuer", "颁发者"), signer.issuer),
+            (
+                t("Signing time", "签章时间"),
+                f"{time.time.isoformat() if time.time else '-'} ({time.source.value})",
+            ),
+            (
+                t("Integrity", "完整性"),
+                t("intact", "完好") if sig.intact else t("broken", "已破坏"),
+            ),
+            (
+                t("Coverage", "覆盖范围"),
+                sig.coverage.value
+                if sig.revision == sig.revisions
+                else f"{sig.coverage.value} {sig.revision}/{sig.revisions}",
+            ),
+            (
+                t("Changes after signing", "签章后修改"),
+                "; ".join(f"{c.kind.value}: {c.detail}" for c in sig.changes) or "-",
+            ),
+            (t("Trust", "信任"), sig.trust.value),
+            (t("Revocation", "吊销状态"), sig.revocation.value),
+        ]
+    echo_pairs(pairs)
+    for reason in sig.reasons:
+        click.echo(f"  {reason.text(state.lang)}")
+
+
+def _verdict(state: CliState, value: str) -> str:
+    zh = {
+        "valid": "有效",
+        "invalid": "无效",
+        "indeterminate": "无法确定",
+        "cannot verify": "无法验证",
+    }
+    return state.text(value, f"{zh[value]} ({value})")

@@ -1,0 +1,409 @@
+"""Verifying the seals of a PDF (验章): one report per file.
+
+For each signature pyHanko checks integrity, the CMS signature, coverage and
+the changes after signing (see :mod:`app.verification.changes`), with a
+validation context holding only the configured trust roots and the
+validation data embedded in the file. When the signer is trusted, its chain
+is checked for revocation: from embedded data first, then online when
+allowed. A file that cannot be read, and any unexpected failure, gives
+"cannot verify" and never "valid".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import io
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from asn1crypto import crl, ocsp, x509
+from pyhanko.pdf_utils.misc import PdfStrictReadError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY
+from pyhanko.sign.validation import async_validate_pdf_signature
+from pyhanko.sign.validation.dss import DocumentSecurityStore
+from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+from pyhanko.sign.validation.status import (
+    PdfSignatureStatus,
+    SignatureCoverageLevel,
+)
+from pyhanko_certvalidator import CertificateValidator, ValidationContext
+from pyhanko_certvalidator.errors import RevokedError
+
+from app.verification.changes import changes_after
+from app.verification.result import (
+    Change,
+    ChangeKind,
+    Coverage,
+    Message,
+    Revocation,
+    SignatureReport,
+    Signer,
+    SigningTime,
+    TimeSource,
+    Trust,
+    Verdict,
+    VerificationReport,
+    combine,
+)
+
+__all__ = ["EmbeddedData", "async_verify_pdf", "verify_pdf"]
+
+log = logging.getLogger(__name__)
+
+_COVERAGE = {
+    SignatureCoverageLevel.ENTIRE_FILE: Coverage.WHOLE_FILE,
+    SignatureCoverageLevel.ENTIRE_REVISION: Coverage.REVISION,
+}
+_REVOCATION_TIMEOUT = 15
+
+
+@dataclass(frozen=True)
+class EmbeddedData:
+    """Certificates and revocation data from the file's DSS."""
+
+    certs: tuple[x509.Certificate, ...] = ()
+    ocsps: tuple[ocsp.OCSPResponse, ...] = ()
+    crls: tuple[crl.CertificateList, ...] = ()
+
+    @property
+    def has_revocation(self) -> bool:
+        return bool(self.ocsps or self.crls)
+
+
+def verify_pdf(
+    path: Path, trust_roots: Sequence[x509.Certificate] = (), online: bool = True
+) -> VerificationReport:
+    """Verify every seal in ``path``; see :func:`async_verify_pdf`."""
+    return asyncio.run(async_verify_pdf(path, trust_roots, online))
+
+
+async def async_verify_pdf(
+    path: Path, trust_roots: Sequence[x509.Certificate] = (), online: bool = True
+) -> VerificationReport:
+    """Verify every seal in ``path`` against ``trust_roots``.
+
+    ``online`` allows fetching OCSP responses and CRLs when the file embeds
+    none. This function does not raise: anything that goes wrong becomes a
+    "cannot verify" verdict with its reason.
+    """
+    checked_at = dt.datetime.now(dt.UTC)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        reason = Message(
+            f"The file cannot be opened ({exc.strerror}).",
+            f"无法打开文件（{exc.strerror}）。",
+        )
+        return _unreadable(path, "", checked_at, reason)
+    sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        reader, sigs = _open(data)
+    except PdfStrictReadError as exc:
+        log.debug("ambiguous structure in %s", path, exc_info=True)
+        reason = Message(
+            f"The PDF structure is ambiguous ({_short(exc)}).",
+            f"PDF 结构存在歧义（{_short(exc)}）。",
+        )
+        return _unreadable(path, sha256, checked_at, reason)
+    except Exception as exc:  # any parser failure means "cannot verify"
+        log.debug("cannot read %s", path, exc_info=True)
+        reason = Message(
+            f"The PDF cannot be read ({type(exc).__name__}: {_short(exc)}).",
+            f"无法读取该 PDF（{type(exc).__name__}：{_short(exc)}）。",
+        )
+        return _unreadable(path, sha256, checked_at, reason)
+
+    embedded = _embedded_data(reader)
+    later = _later_fields(sigs)
+    reports = []
+    for sig in sigs:
+        if sig.sig_object_type != "/Sig":
+            continue
+        reports.append(
+            await _verify_guarded(sig, reader, trust_roots, online, embedded, later)
+        )
+    reasons: tuple[Message, ...] = ()
+    if not reports:
+        reasons = (Message("The file carries no seal.", "该文件没有印章（签名）。"),)
+    verdict = combine([r.verdict for r in reports])
+    log.info("verified %s: %s", path, verdict.value)
+    return VerificationReport(
+        str(path), sha256, verdict, tuple(reports), reasons, checked_at
+    )
+
+
+def _unreadable(
+    path: Path, sha256: str, checked_at: dt.datetime, reason: Message
+) -> VerificationReport:
+    return VerificationReport(
+        str(path), sha256, Verdict.CANNOT_VERIFY, (), (reason,), checked_at
+    )
+
+
+def _open(data: bytes) -> tuple[PdfFileReader, list[EmbeddedPdfSignature]]:
+    reader = PdfFileReader(io.BytesIO(data), strict=True)
+    return reader, list(reader.embedded_signatures)
+
+
+def _embedded_data(reader: PdfFileReader) -> EmbeddedData:
+    try:
+        dss = DocumentSecurityStore.read_dss(reader)
+        context = dss.as_validation_context({})
+    except Exception:  # a missing or damaged DSS only means no embedded data
+        log.debug("no usable DSS", exc_info=True)
+        return EmbeddedData()
+    return EmbeddedData(
+        tuple(dss.load_certs()),
+        tuple(context.ocsps),
+        tuple(context.crls),
+    )
+
+
+def _later_fields(
+    sigs: list[EmbeddedPdfSignature],
+) -> dict[int, dict[str, ChangeKind]]:
+    """For each signed revision, the signatures made in later revisions."""
+    found: dict[int, dict[str, ChangeKind]] = {}
+    for sig in sigs:
+        found[sig.signed_revision] = {
+            str(other.field_name): (
+                ChangeKind.DOCUMENT_TIMESTAMP
+                if other.sig_object_type == "/DocTimeStamp"
+                else ChangeKind.LATER_SIGNATURE
+            )
+            for other in sigs
+            if other.signed_revision > sig.signed_revision
+        }
+    return found
+
+
+async def _verify_guarded(
+    sig: EmbeddedPdfSignature,
+    reader: PdfFileReader,
+    roots: Sequence[x509.Certificate],
+    online: bool,
+    embedded: EmbeddedData,
+    later: dict[int, dict[str, ChangeKind]],
+) -> SignatureReport:
+    name = _field_name(sig)
+    try:
+        return await _verify_one(sig, reader, roots, online, embedded, later)
+    except Exception as exc:  # never let a surprise pass as a verdict
+        log.debug("cannot verify %s", name, exc_info=True)
+        return SignatureReport(
+            name,
+            Verdict.CANNOT_VERIFY,
+            (
+                Message(
+                    f"The signature cannot be checked ({type(exc).__name__}: "
+                    f"{_short(exc)}).",
+                    f"无法检查该签名（{type(exc).__name__}：{_short(exc)}）。",
+                ),
+            ),
+        )
+
+
+def _field_name(sig: EmbeddedPdfSignature) -> str:
+    try:
+        return str(sig.field_name)
+    except Exception:  # a nameless field is still reported
+        return "?"
+
+
+async def _verify_one(
+    sig: EmbeddedPdfSignature,
+    reader: PdfFileReader,
+    roots: Sequence[x509.Certificate],
+    online: bool,
+    embedded: EmbeddedData,
+    later: dict[int, dict[str, ChangeKind]],
+) -> SignatureReport:
+    context = _context(roots, embedded, fetching=False, mode="soft-fail")
+    status = await async_validate_pdf_signature(
+        sig,
+        signer_validation_context=context,
+        ts_validation_context=context,
+        diff_policy=DEFAULT_DIFF_POLICY,
+    )
+    changes = changes_after(sig, reader, later.get(sig.signed_revision, {}))
+    trust = Trust.TRUSTED if status.trusted else Trust.UNTRUSTED
+    revocation = Revocation.REVOKED if status.revoked else Revocation.NOT_CHECKED
+    if trust is Trust.TRUSTED:
+        revocation = await _revocation(sig, roots, embedded, online)
+    coverage = (
+        _COVERAGE.get(status.coverage, Coverage.PARTIAL)
+        if status.coverage is not None
+        else Coverage.PARTIAL
+    )
+    verdict, reasons = _judge(status, coverage, changes, trust, revocation)
+    return SignatureReport(
+        field=_field_name(sig),
+        verdict=verdict,
+        reasons=reasons,
+        signer=_signer(sig.signer_cert),
+        signing_time=_signing_time(status),
+        intact=bool(status.intact and status.valid),
+        coverage=coverage,
+        revision=sig.signed_revision + 1,
+        revisions=reader.xrefs.total_revisions,
+        changes=changes,
+        modified_after_sealing=any(not c.kind.acceptable for c in changes),
+        trust=trust,
+        revocation=revocation,
+    )
+
+
+def _context(
+    roots: Sequence[x509.Certificate],
+    embedded: EmbeddedData,
+    fetching: bool,
+    mode: str,
+) -> ValidationContext:
+    return ValidationContext(
+        trust_roots=list(roots),
+        other_certs=list(embedded.certs),
+        ocsps=list(embedded.ocsps),
+        crls=list(embedded.crls),
+        allow_fetching=fetching,
+        revocation_mode=mode,
+    )
+
+
+async def _revocation(
+    sig: EmbeddedPdfSignature,
+    roots: Sequence[x509.Certificate],
+    embedded: EmbeddedData,
+    online: bool,
+) -> Revocation:
+    """Check the signer's chain with revocation data required."""
+    attempts = [(False, Revocation.GOOD_EMBEDDED)] if embedded.has_revocation else []
+    if online:
+        attempts.append((True, Revocation.GOOD_ONLINE))
+    for fetching, good in attempts:
+        context = _context(roots, embedded, fetching, mode="require")
+        validator = CertificateValidator(
+            sig.signer_cert,
+            intermediate_certs=[*sig.other_embedded_certs, *embedded.certs],
+            validation_context=context,
+        )
+        try:
+            await asyncio.wait_for(validator.async_validate_path(), _REVOCATION_TIMEOUT)
+        except RevokedError:
+            return Revocation.REVOKED
+        except Exception:  # unavailable revocation data: try the next source
+            log.debug("revocation not established", exc_info=True)
+            continue
+        finally:
+            if fetching:
+                await context.aclose()  # type: ignore[no-untyped-call]
+        return good
+    return Revocation.NOT_CHECKED
+
+
+def _judge(
+    status: PdfSignatureStatus,
+    coverage: Coverage,
+    changes: tuple[Change, ...],
+    trust: Trust,
+    revocation: Revocation,
+) -> tuple[Verdict, tuple[Message, ...]]:
+    invalid = _invalid_reasons(status, coverage, changes, revocation)
+    if invalid:
+        return Verdict.INVALID, tuple(invalid)
+    unsure = []
+    if trust is not Trust.TRUSTED:
+        indication = status.trust_problem_indic
+        why = (
+            getattr(indication, "name", str(indication))
+            if indication is not None
+            else "no trusted root"
+        )
+        unsure.append(
+            Message(
+                f"The seal certificate is not trusted ({why}).",
+                f"印章证书不受信任（{why}）。",
+            )
+        )
+    elif revocation is Revocation.NOT_CHECKED:
+        unsure.append(
+            Message(
+                "The revocation status of the seal certificate is unknown.",
+                "无法确定印章证书的吊销状态。",
+            )
+        )
+    if unsure:
+        return Verdict.INDETERMINATE, tuple(unsure)
+    return Verdict.VALID, ()
+
+
+def _invalid_reasons(
+    status: PdfSignatureStatus,
+    coverage: Coverage,
+    changes: tuple[Change, ...],
+    revocation: Revocation,
+) -> list[Message]:
+    reasons = []
+    if not (status.intact and status.valid):
+        reasons.append(
+            Message(
+                "The signature does not match the signed bytes.",
+                "签名与所签内容不符。",
+            )
+        )
+    if coverage is Coverage.PARTIAL:
+        reasons.append(
+            Message(
+                "The signature does not cover a complete revision of the file.",
+                "签名未覆盖文件的完整版本。",
+            )
+        )
+    modified = sorted({c.kind.value for c in changes if not c.kind.acceptable})
+    if modified:
+        what = ", ".join(modified)
+        reasons.append(
+            Message(
+                f"The document was modified after sealing ({what}).",
+                f"盖章后文件被修改（{what}）。",
+            )
+        )
+    if status.docmdp_ok is False:
+        reasons.append(
+            Message(
+                "Changes forbidden by the certifying seal were made.",
+                "存在认证签名所禁止的修改。",
+            )
+        )
+    if revocation is Revocation.REVOKED:
+        reasons.append(
+            Message("The seal certificate has been revoked.", "印章证书已被吊销。")
+        )
+    return reasons
+
+
+def _signer(cert: x509.Certificate) -> Signer:
+    subject = cert.subject.native
+    return Signer(
+        name=str(subject.get("common_name", "")),
+        organisation=str(subject.get("organization_name", "")),
+        serial=format(cert.serial_number, "x"),
+        issuer=cert.issuer.human_friendly,
+    )
+
+
+def _signing_time(status: PdfSignatureStatus) -> SigningTime:
+    stamp = status.timestamp_validity
+    if stamp is not None and stamp.intact and stamp.valid:
+        return SigningTime(stamp.timestamp, TimeSource.TIMESTAMP_AUTHORITY)
+    if status.signer_reported_dt is not None:
+        return SigningTime(status.signer_reported_dt, TimeSource.LOCAL_CLOCK)
+    return SigningTime(None, TimeSource.UNKNOWN)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:160]
