@@ -11,10 +11,10 @@ AES-256-GCM, the associated data naming the workspace and the token, under a
   database key, under a second entry. The database file plus its recovery key
   do not reveal the PIN; after a recovery on another machine the PINs must be
   entered again.
-* **passphrase custody** - HKDF-SHA256 over the database's raw key (what
-  SQLCipher derives from the passphrase), with the workspace id as salt. It
-  needs nothing beyond what already opens the file, and it keeps PINs out of
-  every column.
+* **passphrase custody** - a key derived from the workspace secret kept in
+  the database (:mod:`storage.workspace_secret`), so it survives a passphrase
+  change. It needs nothing beyond what already opens the file, and it keeps
+  PINs out of every column.
 """
 
 from __future__ import annotations
@@ -22,24 +22,19 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import keyring.errors
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from storage.custody import (
     SERVICE,
     KeyringCustody,
-    Passphrase,
-    RawKey,
-    derive_passphrase_key,
     find_keyring,
 )
 from storage.database import Database
 from storage.errors import KeyMissing, KeyringUnavailable, StorageError
+from storage.workspace_secret import derive_workspace_key
 
 __all__ = [
     "PinUnwrapFailed",
@@ -108,30 +103,8 @@ def keyring_wrapping_key(workspace_id: str, *, create: bool) -> WrappingKey:
 
 
 def derived_wrapping_key(db: Database, workspace_id: str) -> WrappingKey:
-    """HKDF-SHA256 over the database's raw key, salted with the workspace id."""
-    raw = _raw_key(db)
-    hkdf = HKDF(
-        algorithm=hashes.SHA256(),
-        length=_KEY_BYTES,
-        salt=workspace_id.encode("utf-8"),
-        info=_HKDF_INFO,
-    )
-    return WrappingKey("derived", hkdf.derive(raw.key))
-
-
-def _raw_key(db: Database) -> RawKey:
-    # The database keeps the secret it was opened with; a passphrase becomes
-    # the raw key with SQLCipher's own KDF and the file's salt.
-    secret = db.secret
-    if isinstance(secret, RawKey):
-        return secret
-    assert isinstance(secret, Passphrase)
-    return derive_passphrase_key(secret, _header(db.path))
-
-
-def _header(path: Path) -> bytes:
-    with path.open("rb") as fh:
-        return fh.read(16)
+    """A wrapping key derived from the workspace secret kept in the database."""
+    return WrappingKey("derived", derive_workspace_key(db, workspace_id, _HKDF_INFO))
 
 
 def _aad(workspace_id: str, token_serial: str) -> bytes:
