@@ -15,6 +15,7 @@ from app.cli.admin_grants import approval_group, grant_group
 from app.cli.admin_init import admin_options, init_with_administrator
 from app.cli.admin_people import person_group
 from app.cli.admin_seals import seal_group
+from app.cli.archive import archive_group
 from app.cli.context import CliPrompt, CliState
 from app.cli.demo import init_demo
 from app.cli.evidence import evidence_group, sync_command
@@ -250,3 +251,4 @@ cli.add_command(seal_group)
 cli.add_command(grant_group)
 cli.add_command(approval_group)
 cli.add_command(verify_command)
+cli.add_command(archive_group)
