@@ -21,6 +21,7 @@ from app.cli.demo import init_demo
 from app.cli.evidence import evidence_group, sync_command
 from app.cli.log import log_group
 from app.cli.output import echo_json, echo_pairs, echo_table
+from app.cli.stamp import stamp_command
 from app.cli.token import token_group
 from app.cli.verify import verify_command
 from app.i18n import LANGUAGES
@@ -250,5 +251,6 @@ cli.add_command(person_group)
 cli.add_command(seal_group)
 cli.add_command(grant_group)
 cli.add_command(approval_group)
+cli.add_command(stamp_command)
 cli.add_command(verify_command)
 cli.add_command(archive_group)

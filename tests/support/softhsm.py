@@ -8,7 +8,7 @@ Plain functions, usable from pytest fixtures or scripts (the benchmark):
   activate before loading.
 * :func:`build_tokens` initialises tokens with ``softhsm2-util``, generates key
   pairs on them, and stores a certificate from :mod:`tests.support.pki` for
-  each key plus the CA chain.
+  each key plus the CA chain (all through :mod:`hsm.provision`).
 * :func:`module_copy` copies ``libsofthsm2.so`` to a new path. Each copy loads
   as an independent module (own globals), which is how tests get "two modules
   at once" from one SoftHSM installation.
@@ -17,27 +17,25 @@ Plain functions, usable from pytest fixtures or scripts (the benchmark):
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pkcs11
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
-from pkcs11 import Attribute, CertificateType, KeyType, ObjectClass
-from pkcs11.util.ec import encode_ec_public_key, encode_named_curve_parameters
 
-from hsm.calls import Pkcs11Lib
 from hsm.pin import PinRequest
+from hsm.provision import (
+    SOFTHSM_MODULE,
+    KeySpec,
+    SoftHsmStore,
+    generate_key_pair,
+    open_for_setup,
+    store_certificate,
+)
 from tests.support.pki import TestPki, issue_end_entity
 
 __all__ = [
     "SOFTHSM_MODULE",
-    "SOFTHSM_UTIL",
     "FixedPinHandler",
     "KeySpec",
     "SoftHsmEnv",
@@ -49,20 +47,6 @@ __all__ = [
     "init_token",
     "module_copy",
 ]
-
-SOFTHSM_UTIL = "/usr/bin/softhsm2-util"
-SOFTHSM_MODULE = "/usr/lib/softhsm/libsofthsm2.so"
-
-
-@dataclass(frozen=True)
-class KeySpec:
-    """A key pair to generate: ``algorithm`` is "rsa" (``size``) or "ec" (``curve``)."""
-
-    label: str
-    key_id: bytes
-    algorithm: str = "rsa"
-    size: int = 2048
-    curve: str = "secp256r1"
 
 
 @dataclass(frozen=True)
@@ -89,24 +73,25 @@ class TokenKey:
 class SoftHsmEnv:
     """A private SoftHSM2 configuration and token directory."""
 
-    directory: Path
-    conf: Path
-    tokens_dir: Path
+    store: SoftHsmStore
     keys: dict[str, list[TokenKey]] = field(default_factory=dict)
+
+    @property
+    def directory(self) -> Path:
+        return self.store.directory
+
+    @property
+    def conf(self) -> Path:
+        return self.store.conf
+
+    @property
+    def tokens_dir(self) -> Path:
+        return self.store.tokens_dir
 
 
 def create_softhsm_env(directory: Path) -> SoftHsmEnv:
     """Write a SoftHSM2 config whose token directory lives in ``directory``."""
-    tokens_dir = directory / "tokens"
-    tokens_dir.mkdir(parents=True, exist_ok=True)
-    conf = directory / "softhsm2.conf"
-    conf.write_text(
-        f"directories.tokendir = {tokens_dir}\n"
-        "objectstore.backend = file\n"
-        "log.level = ERROR\n"
-        "slots.removable = false\n"
-    )
-    return SoftHsmEnv(directory=directory, conf=conf, tokens_dir=tokens_dir)
+    return SoftHsmEnv(SoftHsmStore(directory).create())
 
 
 def activate(env: SoftHsmEnv) -> str | None:
@@ -118,98 +103,38 @@ def activate(env: SoftHsmEnv) -> str | None:
 
 def module_copy(env: SoftHsmEnv, name: str) -> str:
     """Copy the SoftHSM2 module to ``<env>/<name>.so`` and return the path."""
-    target = env.directory / f"{name}.so"
-    if not target.exists():
-        shutil.copyfile(SOFTHSM_MODULE, target)
-    return str(target)
+    return env.store.module_copy(name)
 
 
 def init_token(env: SoftHsmEnv, spec: TokenSpec) -> None:
     """Initialise an empty token in the next free slot."""
-    subprocess.run(
-        [
-            SOFTHSM_UTIL,
-            "--init-token",
-            "--free",
-            "--label",
-            spec.label,
-            "--pin",
-            spec.user_pin,
-            "--so-pin",
-            spec.so_pin,
-        ],
-        check=True,
-        capture_output=True,
-        env={**os.environ, "SOFTHSM2_CONF": str(env.conf)},
-    )
+    env.store.init_token(spec.label, spec.user_pin, spec.so_pin)
 
 
 def build_tokens(
     env: SoftHsmEnv, specs: Iterable[TokenSpec], pki: TestPki
 ) -> dict[str, list[TokenKey]]:
     """Initialise and fill each token; ``env`` must be :func:`activate`-d."""
+    specs = list(specs)
     for spec in specs:
         init_token(env, spec)
-    lib = pkcs11.lib(module_copy(env, "setup"))
-    try:
-        for spec in specs:
-            env.keys[spec.label] = _fill_token(lib, spec, pki)
-    finally:
-        lib.finalize()
+    module = module_copy(env, "setup")
+    for spec in specs:
+        env.keys[spec.label] = _fill_token(module, spec, pki)
     return env.keys
 
 
-def _fill_token(lib: Pkcs11Lib, spec: TokenSpec, pki: TestPki) -> list[TokenKey]:
-    token = lib.get_token(token_label=spec.label)
+def _fill_token(module: str, spec: TokenSpec, pki: TestPki) -> list[TokenKey]:
     made: list[TokenKey] = []
-    with token.open(rw=True, user_pin=spec.user_pin) as session:
+    with open_for_setup(module, spec.label, spec.user_pin) as session:
         for key_spec in spec.keys:
-            public = _generate(session, key_spec)
+            public = generate_key_pair(session, key_spec)
             cert = issue_end_entity(pki, public, f"{spec.label} {key_spec.label}")
-            _store_cert(session, cert, key_spec.key_id, key_spec.label)
+            store_certificate(session, cert, key_spec.key_id, key_spec.label)
             made.append(TokenKey(spec.label, key_spec.label, key_spec.key_id, cert))
-        _store_cert(session, pki.issuing, b"ca-issuing", "Issuing CA")
-        _store_cert(session, pki.root, b"ca-root", "Root CA")
+        store_certificate(session, pki.issuing, b"ca-issuing", "Issuing CA")
+        store_certificate(session, pki.root, b"ca-root", "Root CA")
     return made
-
-
-def _generate(session: pkcs11.Session, spec: KeySpec) -> CertificatePublicKeyTypes:
-    if spec.algorithm == "rsa":
-        public, _ = session.generate_keypair(
-            KeyType.RSA, spec.size, id=spec.key_id, label=spec.label, store=True
-        )
-        numbers = rsa.RSAPublicNumbers(
-            int.from_bytes(public[Attribute.PUBLIC_EXPONENT], "big"),
-            int.from_bytes(public[Attribute.MODULUS], "big"),
-        )
-        return numbers.public_key()
-    params = session.create_domain_parameters(
-        KeyType.EC,
-        {Attribute.EC_PARAMS: encode_named_curve_parameters(spec.curve)},
-        local=True,
-    )
-    public, _ = params.generate_keypair(id=spec.key_id, label=spec.label, store=True)
-    loaded = serialization.load_der_public_key(encode_ec_public_key(public))
-    assert isinstance(loaded, ec.EllipticCurvePublicKey)
-    return loaded
-
-
-def _store_cert(
-    session: pkcs11.Session, cert: x509.Certificate, cka_id: bytes, label: str
-) -> None:
-    session.create_object(
-        {
-            Attribute.CLASS: ObjectClass.CERTIFICATE,
-            Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
-            Attribute.TOKEN: True,
-            Attribute.PRIVATE: False,
-            Attribute.ID: cka_id,
-            Attribute.LABEL: label,
-            Attribute.SUBJECT: cert.subject.public_bytes(),
-            Attribute.ISSUER: cert.issuer.public_bytes(),
-            Attribute.VALUE: cert.public_bytes(serialization.Encoding.DER),
-        }
-    )
 
 
 class FixedPinHandler:

@@ -1,0 +1,335 @@
+"""Stamping a batch as a pipeline: document N+1 is prepared while N is signed.
+
+:func:`stamp_documents` is the stamping use case (see
+:mod:`app.stamping.service` for what happens to each document and why it is
+crash safe). One thread prepares documents (parse, place, digest) while the
+calling thread has the token sign the previous one and records it. A bad
+document is reported and skipped; a token failure stops the batch, and the
+report then says of every document whether it was stamped, refused, failed
+or not attempted.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.admin.errors import RefusedError
+from app.admin.hsm_pins import StoredPinHandler
+from app.admin.policy import UseDecision, check_use
+from app.admin.roles import Actor
+from app.admin.seals import KeyStore, SealImageData, get_seal, seal_image
+from app.errors import InputError
+from app.stamping import output as out
+from app.stamping.engine import PreparedStamp, discard, finish, prepare, publish
+from app.stamping.errors import OutputPathError, StampingError
+from app.stamping.request import StampRequest
+from app.stamping.service import (
+    BatchReport,
+    DocumentReport,
+    Outcome,
+    Recording,
+    StampJob,
+    crash_point,
+    drop_note,
+    record_stamp,
+    recover_pending,
+    write_note,
+)
+from app.workspace import OpenWorkspace
+from hsm.errors import TokenError
+from hsm.manager import TokenManager
+from hsm.pin import PinHandler
+from hsm.signer import TokenSigner
+
+__all__ = ["Progress", "stamp_documents"]
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, DocumentReport], None]
+
+
+@dataclass(frozen=True)
+class _Admitted:
+    """A document the policy allowed, on its way through the engine."""
+
+    index: int
+    decision: UseDecision
+    note: Path
+    prepared: Future[PreparedStamp]
+
+
+class _TokenStopped(Exception):
+    def __init__(self, error: TokenError) -> None:
+        super().__init__(error.en)
+        self.error = error
+
+
+def stamp_documents(
+    opened: OpenWorkspace,
+    actor: Actor,
+    job: StampJob,
+    tokens: TokenManager,
+    usb_pin: PinHandler,
+    progress: Progress | None = None,
+) -> BatchReport:
+    """Stamp every document of ``job``; see the module docs.
+
+    ``usb_pin`` answers for a USB-key seal; an HSM seal's PIN comes from key
+    custody. ``progress`` hears of each document as it is settled.
+
+    :raises TokenError: the seal's token is absent or the login failed
+        (nothing was stamped).
+    """
+    recover_pending(opened)
+    seal = get_seal(opened.db, job.seal)
+    image = seal_image(opened.db, seal.id)
+    if image is None:
+        raise InputError(
+            f"The seal {seal.name} has no image yet; an administrator must "
+            "design it first.",
+            f"印章“{seal.name}”还没有印模图像，请管理员先设计。",
+        )
+    hsm = seal.key_store is KeyStore.HSM
+    handler = StoredPinHandler(opened, actor) if hsm else usb_pin
+    token = tokens.find_token(serial=seal.token_serial)
+    with tokens.session(token, handler) as session:
+        key = session.find_key(key_id=bytes.fromhex(seal.key_id))
+        signer = TokenSigner(session, key)
+        run = _Run(Recording(opened, actor, seal, job), image, signer, progress)
+        return run.all()
+
+
+class _Run:
+    """One batch: the reports so far and the steps of each document."""
+
+    def __init__(
+        self,
+        rec: Recording,
+        image: SealImageData,
+        signer: TokenSigner,
+        progress: Progress | None,
+    ) -> None:
+        self.rec = rec
+        self.image = image
+        self.signer = signer
+        self.progress = progress
+        self.reports: list[DocumentReport | None] = [None] * len(rec.job.inputs)
+        self.waiting = iter(range(len(rec.job.inputs)))
+
+    def all(self) -> BatchReport:
+        with ThreadPoolExecutor(1, thread_name_prefix="stamp-prepare") as pool:
+            try:
+                self._pipeline(pool)
+            except _TokenStopped as stop:
+                return self._stopped(stop.error)
+        return BatchReport(tuple(r for r in self.reports if r is not None))
+
+    def _pipeline(self, pool: ThreadPoolExecutor) -> None:
+        current = self._admit_next(pool)
+        while current is not None:
+            with self._cleanup_on_failure(current):
+                prepared = self._prepared(current)
+            if prepared is None:
+                current = self._admit_next(pool)
+                continue
+            following = self._admit_next(pool)
+            try:
+                self._finish(current, prepared)
+            except BaseException:
+                if following is not None:
+                    self._abandon(following)
+                raise
+            current = following
+
+    # -- steps of one document ---------------------------------------------
+
+    def _admit_next(self, pool: ThreadPoolExecutor) -> _Admitted | None:
+        """Check the next documents until one is allowed; start preparing it."""
+        for index in self.waiting:
+            admitted = self._admit(pool, index)
+            if admitted is not None:
+                return admitted
+        return None
+
+    def _admit(self, pool: ThreadPoolExecutor, index: int) -> _Admitted | None:
+        job = self.rec.job
+        source, output = job.inputs[index], job.outputs[index]
+        try:
+            digest = _sha256(source)
+            decision = check_use(
+                self.rec.opened.db,
+                self.rec.actor,
+                self.rec.seal.id,
+                digest,
+                job.category,
+                job.approval_id,
+            )
+            request = self._request(source, output)
+        except (RefusedError, StampingError, InputError) as exc:
+            self._settle(index, Outcome.REFUSED, exc.en, exc.zh)
+            return None
+        note = write_note(self.rec.opened, output, digest)
+        future = pool.submit(prepare, request, self.signer)
+        return _Admitted(index, decision, note, future)
+
+    def _request(self, source: Path, output: Path) -> StampRequest:
+        job = self.rec.job
+        return StampRequest(
+            input=source,
+            output=output,
+            seal_png=self.image.png,
+            seal_width_mm=self.image.width_mm,
+            seal_height_mm=self.image.height_mm,
+            placement=job.placement,
+            reason=job.reason,
+            location=job.location,
+            level=job.level,
+            tsa_url=job.tsa_url,
+        )
+
+    def _prepared(self, admitted: _Admitted) -> PreparedStamp | None:
+        try:
+            prepared = admitted.prepared.result()
+        except StampingError as exc:
+            drop_note(admitted.note)
+            self._settle(admitted.index, Outcome.REFUSED, exc.en, exc.zh)
+            return None
+        if prepared.sha256_before != admitted.decision.document_sha256:
+            discard(prepared)
+            drop_note(admitted.note)
+            source = prepared.request.input
+            self._settle(
+                admitted.index,
+                Outcome.REFUSED,
+                f"{source}: the document changed while it was being stamped.",
+                f"{source}：盖章过程中文件被修改。",
+            )
+            return None
+        return prepared
+
+    def _finish(self, admitted: _Admitted, prepared: PreparedStamp) -> None:
+        index = admitted.index
+        try:
+            result = finish(prepared, self.signer, keep_part=True)
+        except TokenError as exc:
+            drop_note(admitted.note)
+            self._settle(index, Outcome.FAILED, exc.en, exc.zh)
+            raise _TokenStopped(exc) from exc
+        except StampingError as exc:
+            drop_note(admitted.note)
+            self._settle(index, Outcome.REFUSED, exc.en, exc.zh)
+            return
+        crash_point("after-part")
+        try:
+            entry = record_stamp(self.rec, admitted.decision, result)
+        except RefusedError as exc:
+            out.discard(None, prepared.part)
+            drop_note(admitted.note)
+            self._settle(index, Outcome.REFUSED, exc.en, exc.zh)
+            return
+        except BaseException:
+            out.discard(None, prepared.part)
+            drop_note(admitted.note)
+            raise
+        crash_point("after-commit")
+        self._publish(admitted, prepared, result.sha256_after, entry.seq)
+
+    def _publish(
+        self, admitted: _Admitted, prepared: PreparedStamp, after: str, seq: int
+    ) -> None:
+        output = prepared.request.output
+        try:
+            publish(prepared.part, output)
+        except (OutputPathError, OSError) as exc:
+            # Recorded but not in place: the note stays, so the next run's
+            # recovery moves it once the way is clear.
+            en = getattr(exc, "en", str(exc))
+            zh = getattr(exc, "zh", str(exc))
+            self._settle(admitted.index, Outcome.REFUSED, en, zh)
+            return
+        drop_note(admitted.note)
+        self._settle(
+            admitted.index,
+            Outcome.STAMPED,
+            sha256_before=admitted.decision.document_sha256,
+            sha256_after=after,
+            log_seq=seq,
+        )
+
+    # -- bookkeeping ---------------------------------------------------------
+
+    @contextmanager
+    def _cleanup_on_failure(self, admitted: _Admitted) -> Iterator[None]:
+        try:
+            yield
+        except BaseException:
+            drop_note(admitted.note)
+            raise
+
+    def _abandon(self, admitted: _Admitted) -> None:
+        """Wait for a preparation that will not be finished; remove its part."""
+        try:
+            prepared = admitted.prepared.result()
+        except Exception:  # its failure does not matter any more
+            log.debug("abandoned preparation failed", exc_info=True)
+        else:
+            discard(prepared)
+        drop_note(admitted.note)
+
+    def _settle(
+        self,
+        index: int,
+        outcome: Outcome,
+        en: str = "",
+        zh: str = "",
+        *,
+        sha256_before: str | None = None,
+        sha256_after: str | None = None,
+        log_seq: int | None = None,
+    ) -> None:
+        job = self.rec.job
+        source = job.inputs[index]
+        report = DocumentReport(
+            source,
+            job.outputs[index],
+            outcome,
+            _unnamed(en, f"{source}: "),
+            _unnamed(zh, f"{source}："),
+            sha256_before,
+            sha256_after,
+            log_seq,
+        )
+        self.reports[index] = report
+        if self.progress is not None:
+            self.progress(index, report)
+
+    def _stopped(self, error: TokenError) -> BatchReport:
+        job = self.rec.job
+        for index, report in enumerate(self.reports):
+            if report is None:
+                self.reports[index] = DocumentReport(
+                    job.inputs[index], job.outputs[index], Outcome.NOT_ATTEMPTED
+                )
+        done = tuple(r for r in self.reports if r is not None)
+        return BatchReport(done, error.en, error.zh)
+
+
+def _unnamed(text: str, prefix: str) -> str:
+    """The reason without the file name the report line already shows."""
+    return text[len(prefix) :] if text.startswith(prefix) else text
+
+
+def _sha256(source: Path) -> str:
+    try:
+        with source.open("rb") as handle:
+            return out.sha256_of(handle)
+    except OSError as exc:
+        raise InputError(
+            f"{source}: the file cannot be read ({exc.strerror}).",
+            f"{source}：无法读取文件（{exc.strerror}）。",
+        ) from exc
