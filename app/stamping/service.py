@@ -46,6 +46,7 @@ from app.admin.errors import RefusedError
 from app.admin.policy import UseDecision, consume, record_use_refusal
 from app.admin.roles import Actor
 from app.admin.seals import Seal
+from app.archive import ArchiveMetadata, archive_document, store_document
 from app.errors import InputError
 from app.evidence.record import EvidenceKind, EvidenceRecord, TimeSource, enqueue
 from app.evidence.sync import CRASH_ENV
@@ -312,6 +313,10 @@ def record_stamp(
         "title": _title(rec, decision),
         "signature_field": result.signature_field,
     }
+    # The encrypted archive copy is written before the transaction; its index
+    # row commits with the log entry, so an aborted stamping leaves at most an
+    # unindexed file, which 'archive recheck' reports.
+    stored = store_document(rec.opened, part)
     try:
         with rec.opened.db.transaction() as conn:
             consume(conn, decision)
@@ -324,6 +329,18 @@ def record_stamp(
                 details=details,
             )
             enqueue(conn, _evidence(rec, decision, result, entry, details))
+            archive_document(
+                conn,
+                stored,
+                ArchiveMetadata(
+                    title=str(details["title"] or result.output.stem),
+                    category=decision.category,
+                    seal_id=rec.seal.id,
+                    officer_id=rec.actor.person_id,
+                    stamped_at=entry.at,
+                    sha256_before=decision.document_sha256,
+                ),
+            )
     except RefusedError as exc:
         record_use_refusal(rec.opened.db, decision, exc)
         raise

@@ -21,6 +21,7 @@ from app.admin.approvals import approve, request_approval
 from app.admin.auth import login_password
 from app.admin.roles import Actor
 from app.admin.store import reading
+from app.archive import ArchiveFilter, get, search
 from app.demo.workspace import build_demo_workspace
 from app.stamping.batch import stamp_documents
 from app.stamping.placement import CoordinatePlacement
@@ -167,6 +168,12 @@ def test_contract_seal_stamps_logs_and_queues_evidence(
     assert _parts(tmp_path / "out") == []
     assert list((desk.root / "pending").glob("*")) == []
     assert verify_chain(desk.opened.db).intact
+
+    (filed,) = search(desk.opened.db, ArchiveFilter(sha256=entry["sha256_after"]))
+    assert filed.sha256_before == report.documents[0].sha256_before
+    copy = tmp_path / "from-archive.pdf"
+    get(desk.opened, None, filed.id, copy)
+    assert copy.read_bytes() == output.read_bytes()
 
 
 def test_official_seal_without_approval_is_refused(desk: Desk, tmp_path: Path) -> None:
