@@ -31,8 +31,15 @@ $(STAMP): pyproject.toml
 demo: setup
 	@test -f $(DEMO)/workspace.json || $(BIN)/sealdesk --workspace $(DEMO) init --demo
 
+# The demo's evidence chain: a local anvil node whose state lives in the
+# workspace, started for the session and stopped when the window closes.
 run: demo
-	QT_QPA_PLATFORM= $(BIN)/sealdesk --workspace $(DEMO) gui
+	@mkdir -p $(DEMO)/chain
+	@node_modules/.bin/anvil --host 127.0.0.1 --port 8545 --silent \
+		--state $(DEMO)/chain/anvil-state.json > $(DEMO)/logs/anvil.log 2>&1 & \
+	anvil=$$!; \
+	QT_QPA_PLATFORM= $(BIN)/sealdesk --workspace $(DEMO) gui; status=$$?; \
+	kill $$anvil 2>/dev/null; wait $$anvil 2>/dev/null; exit $$status
 
 lint: venv
 	$(BIN)/ruff format --check .

@@ -25,6 +25,7 @@ from app.admin.roles import Role
 from app.admin.seals import KeyStore, SealDraft, SealType, create_seal, set_seal_image
 from app.demo.pki import make_demo_pki
 from app.demo.tokens import DemoKey, DemoToken, MadeKey, build_demo_tokens
+from app.evidence.anchor import import_account
 from app.seals.specs import RoundSealSpec
 from app.workspace import (
     InitResult,
@@ -47,6 +48,11 @@ HSM_PIN = "11223344"
 OFFICER_TOKEN = "UKEY-ZHANG"
 OFFICER_PIN = "123456"
 CATEGORIES = ("通知", "函件", "合同", "会议纪要")
+# The local anvil node `make run` starts, and the first of its published
+# development accounts (anvil's default mnemonic): demo values only.
+CHAIN_URL = "http://127.0.0.1:8545"
+CHAIN_ID = "31337"
+CHAIN_DEV_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
 
 
 @dataclass(frozen=True)
@@ -149,6 +155,9 @@ def _fill(root: Path, made_init: InitResult, prompt: SecretPrompt) -> DemoReport
         db = opened.db
         set_setting(db, "pkcs11.modules", SOFTHSM_MODULE)
         set_setting(db, "pkcs11.softhsm2_conf", str(store.conf))
+        set_setting(db, "chain.rpc_url", CHAIN_URL)
+        set_setting(db, "chain.id", CHAIN_ID)
+        import_account(db, opened.info, CHAIN_DEV_KEY, None)
         admin_spec = PEOPLE[0]
         add_first_administrator(
             db, admin_spec.name, admin_spec.password, department=admin_spec.department
