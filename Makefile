@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO := .demo/workspace
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: setup system-packages venv node-tools run demo test lint typecheck layers pytest bench clean
+.PHONY: setup system-packages venv node-tools run demo screenshots test lint typecheck layers pytest bench clean
 
 setup: system-packages venv node-tools
 
@@ -55,6 +55,9 @@ pytest: setup
 	dbus-run-session -- $(BIN)/pytest
 
 test: setup lint typecheck layers pytest
+
+screenshots: venv
+	$(BIN)/python -m widgets.screenshots docs/screenshots
 
 bench: setup
 	$(BIN)/python -m bench

@@ -25,7 +25,16 @@ from storage.usage_log import (
     verify_chain,
 )
 
-__all__ = ["ExportFormat", "LogBroken", "export_log", "list_log", "verify_log"]
+__all__ = [
+    "ChainCheck",
+    "ExportFormat",
+    "LogBroken",
+    "LogEntry",
+    "LogFilter",
+    "export_log",
+    "list_log",
+    "verify_log",
+]
 
 log = logging.getLogger(__name__)
 

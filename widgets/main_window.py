@@ -1,5 +1,9 @@
-"""The main window. For now it unlocks the workspace and shows its status;
-the role screens (seals, stamping, archive, audit) are added to its tabs.
+"""The main window: unlock the workspace, log a person in, show their tabs.
+
+The workspace opens in the background, then :class:`LoginDialog` asks who is
+at the desk, and the person's roles decide the tabs
+(:func:`widgets.views.role_tabs`). Every failure of a view or dialog comes
+here, to :meth:`MainWindow.show_error`.
 """
 
 from __future__ import annotations
@@ -7,6 +11,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import (
     QFormLayout,
     QInputDialog,
@@ -14,11 +19,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QTabWidget,
     QWidget,
 )
 
-from app.errors import USER_ERRORS, Cancelled, user_message
+from app.admin.roles import Actor
+from app.errors import USER_ERRORS, Cancelled
 from app.i18n import pick
 from app.workspace import (
     OpenWorkspace,
@@ -27,7 +34,11 @@ from app.workspace import (
     open_workspace,
     workspace_status,
 )
+from widgets.errors import error_text
+from widgets.login_dialog import LoginDialog
 from widgets.tasks import Task, start_task
+from widgets.views import RoleTab, role_tabs
+from widgets.views.labels import roles_label
 
 __all__ = ["GivenPassphrase", "MainWindow"]
 
@@ -55,6 +66,9 @@ class MainWindow(QMainWindow):
         self.root = root
         self.lang = lang
         self.opened: OpenWorkspace | None = None
+        self.actor: Actor | None = None
+        self.login_dialog: LoginDialog | None = None
+        self.role_tabs: dict[str, RoleTab] = {}
         self._task: Task | None = None
         self.setWindowTitle("SealDesk 电子印章桌面端")
         self.resize(960, 640)
@@ -65,6 +79,10 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.status_page, self.text("Workspace", "工作区"))
         self.message = QLabel(self.text("Opening the workspace…", "正在打开工作区…"))
         self.status_form.addRow(self.message)
+        self.switch_button = QPushButton(self.text("Switch person", "切换人员"))
+        self.switch_button.clicked.connect(self.log_out)
+        self.switch_button.setVisible(False)
+        self.status_form.addRow(self.switch_button)
 
     def text(self, en: str, zh: str) -> str:
         return pick(self.lang, en, zh)
@@ -93,7 +111,10 @@ class MainWindow(QMainWindow):
                 return
         prompt = GivenPassphrase(secret)
         self._task = start_task(
-            lambda: self._open_and_describe(prompt), self._opened, self._failed
+            lambda: self._open_and_describe(prompt),
+            self._opened,
+            self._failed,
+            owner=self,
         )
 
     def _open_and_describe(
@@ -113,6 +134,64 @@ class MainWindow(QMainWindow):
         ]
         for label, value in rows:
             self.status_form.addRow(label, QLabel(value))
+        self.start_login()
+
+    def start_login(self) -> None:
+        """Ask who is at the desk; the dialog reports back by signal."""
+        assert self.opened is not None
+        dialog = LoginDialog(self.opened, self.lang, self)
+        dialog.logged_in.connect(self._logged_in)
+        dialog.failed.connect(self.show_error)
+        dialog.rejected.connect(self._login_cancelled)
+        self.login_dialog = dialog
+        self.show_login(dialog)
+
+    def _drop_login_dialog(self) -> None:
+        if self.login_dialog is not None:
+            self.login_dialog.deleteLater()
+            self.login_dialog = None
+
+    def _login_cancelled(self) -> None:
+        self._drop_login_dialog()
+        self.message.setText(self.text("Nobody is logged in.", "尚未登录。"))
+        self.switch_button.setVisible(True)
+
+    def show_login(self, dialog: LoginDialog) -> None:
+        """Open the dialog without blocking; tests may replace this method."""
+        dialog.open()
+
+    def _logged_in(self, actor: Actor) -> None:
+        assert self.opened is not None
+        self.actor = actor
+        self._drop_login_dialog()
+        roles = roles_label(actor.roles, self.lang)
+        self.message.setText(
+            self.text(
+                f"Logged in: {actor.name} ({roles}).",
+                f"已登录：{actor.name}（{roles}）。",
+            )
+        )
+        self.switch_button.setVisible(True)
+        for tab in role_tabs(self.opened, actor, self.lang):
+            for view in tab.views.values():
+                view.failed.connect(self.show_error)
+            self.role_tabs[tab.key] = tab
+            self.tabs.addTab(tab.widget, tab.title)
+        if self.role_tabs:
+            self.tabs.setCurrentIndex(1)
+
+    def log_out(self) -> None:
+        """Drop the person's tabs and ask who is at the desk now."""
+        while self.tabs.count() > 1:
+            widget = self.tabs.widget(1)
+            self.tabs.removeTab(1)
+            if widget is not None:
+                widget.deleteLater()
+        self.role_tabs = {}
+        self.actor = None
+        self.switch_button.setVisible(False)
+        self.message.setText(self.text("Logged out.", "已退出登录。"))
+        self.start_login()
 
     def _failed(self, exc: Exception) -> None:
         if isinstance(exc, Cancelled):
@@ -122,14 +201,7 @@ class MainWindow(QMainWindow):
 
     def show_error(self, exc: Exception) -> None:
         """The one place the GUI turns an error into a message."""
-        if isinstance(exc, USER_ERRORS):
-            text = user_message(exc, self.lang)
-        else:
-            log.error("Unexpected failure", exc_info=exc)
-            text = self.text(
-                f"Unexpected error ({type(exc).__name__}); see the log file.",
-                f"发生意外错误（{type(exc).__name__}），详见日志文件。",
-            )
+        text = error_text(exc, self.lang)
         self.message.setText(text)
         self.alert(text)
 
@@ -139,6 +211,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: object) -> None:
         if self.opened is not None:
+            # Background reads still running hold the database; let them end.
+            QThreadPool.globalInstance().waitForDone()
             self.opened.close()
             self.opened = None
         super().closeEvent(event)  # type: ignore[arg-type]

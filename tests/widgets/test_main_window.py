@@ -17,7 +17,7 @@ pytestmark = pytest.mark.gui
 def make_window(qtbot: QtBot, root: Path) -> tuple[MainWindow, list[str]]:
     window = MainWindow(root, "en")
     alerts: list[str] = []
-    window.alert = alerts.append  # type: ignore[method-assign]
+    window.alert = alerts.append  # type: ignore[method-assign,assignment]
     qtbot.addWidget(window)
     return window, alerts
 

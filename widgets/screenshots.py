@@ -1,0 +1,185 @@
+"""Screenshots of every role's views, in Chinese and English, for the docs.
+
+Run as ``python -m widgets.screenshots OUTDIR``. It builds the demo workspace
+in a temporary folder with passphrase custody (so no keyring is needed), asks
+the officer for one approval so that the screens have something pending, then
+logs in as each role on the offscreen platform and saves one PNG per view and
+language, named ``<view>-<lang>.png``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
+
+from app.admin.approvals import request_approval
+from app.admin.auth import login_password
+from app.demo.workspace import PEOPLE, DemoPerson, build_demo_workspace
+from app.workspace import open_workspace
+from widgets.main_window import GivenPassphrase, MainWindow
+from widgets.views.audit import AuditView
+from widgets.views.base import View
+
+__all__ = ["DEMO_PASSPHRASE", "main", "take_screenshots"]
+
+log = logging.getLogger(__name__)
+
+# A published demo value, like the demo people's passwords.
+DEMO_PASSPHRASE = "sealdesk demo passphrase 2026"  # noqa: S105
+WINDOW_SIZE = (1280, 760)
+TIMEOUT_SECONDS = 60.0
+
+
+class ScreenshotError(RuntimeError):
+    """A screen failed to load; the message says which and why."""
+
+
+def wait_until(condition: Callable[[], bool], what: str) -> None:
+    """Run the event loop until ``condition`` holds; results arrive as events."""
+    if condition():
+        return
+    loop = QEventLoop()
+    poll = QTimer()
+    poll.setInterval(20)
+    poll.timeout.connect(lambda: loop.quit() if condition() else None)
+    limit = QTimer()
+    limit.setSingleShot(True)
+    limit.timeout.connect(loop.quit)
+    poll.start()
+    limit.start(int(TIMEOUT_SECONDS * 1000))
+    loop.exec()
+    poll.stop()
+    limit.stop()
+    if not condition():
+        raise ScreenshotError(f"timed out waiting for {what}")
+
+
+def _prepare(root: Path) -> None:
+    prompt = GivenPassphrase(DEMO_PASSPHRASE)
+    build_demo_workspace(root, "passphrase", prompt)
+    with open_workspace(root, prompt) as opened:
+        officer = login_password(opened.db, "张经办", "demo-officer-2026")
+        request_approval(
+            opened.db,
+            officer,
+            "公章",
+            "5e" * 32,
+            "通知",
+            title="关于开展年度安全检查的通知",
+            reason="对外发文 / outgoing notice",
+        )
+
+
+class _ShotWindow(MainWindow):
+    """The main window answering the passphrase and collecting messages."""
+
+    def __init__(self, root: Path, lang: str) -> None:
+        super().__init__(root, lang)
+        self.alerts: list[str] = []
+
+    def ask_passphrase(self) -> str | None:
+        return DEMO_PASSPHRASE
+
+    def alert(self, text: str) -> None:
+        self.alerts.append(text)
+
+    def wait(self, condition: Callable[[], bool], what: str) -> None:
+        wait_until(lambda: condition() or bool(self.alerts), what)
+        if self.alerts:
+            raise ScreenshotError(f"{what}: {'; '.join(self.alerts)}")
+
+
+def _open_window(root: Path, lang: str) -> _ShotWindow:
+    window = _ShotWindow(root, lang)
+    window.resize(*WINDOW_SIZE)
+    window.show()
+    window.open_workspace()
+    window.wait(lambda: window.login_dialog is not None, "unlock")
+    return window
+
+
+def _save(widget: QWidget, target: Path) -> None:
+    QApplication.processEvents()
+    if not widget.grab().save(str(target)):
+        raise ScreenshotError(f"cannot write {target}")
+    log.info("Saved %s", target)
+
+
+def _shoot_role(
+    root: Path, lang: str, person: DemoPerson, out: Path, done: list[Path]
+) -> list[Path]:
+    """Log in as ``person`` and save the views not yet in ``done``."""
+    name = person.name
+    window = _open_window(root, lang)
+    saved = []
+    try:
+        dialog = window.login_dialog
+        assert dialog is not None
+        window.wait(lambda: dialog.person.count() > 0, "the people list")
+        dialog.choose(name)
+        if name == PEOPLE[0].name:
+            saved.append(out / f"login-{lang}.png")
+            _save(dialog, saved[-1])
+        dialog.password.setText(person.password)
+        dialog.log_in()
+        window.wait(lambda: window.actor is not None, "log-in")
+        for index, tab in enumerate(window.role_tabs.values(), start=1):
+            window.tabs.setCurrentIndex(index)
+            for key, view in tab.views.items():
+                if (out / f"{key}-{lang}.png") in done:
+                    continue
+                if isinstance(tab.widget, QTabWidget):
+                    tab.widget.setCurrentWidget(view)
+                saved.append(out / f"{key}-{lang}.png")
+                _shoot_view(window, view, key, saved[-1])
+    finally:
+        window.close()
+    return saved
+
+
+def _shoot_view(window: _ShotWindow, view: View, key: str, target: Path) -> None:
+    window.wait(lambda: view.is_loaded, key)
+    if isinstance(view, AuditView):
+        view.check_button.click()
+        window.wait(lambda: not view.busy, "the chain check")
+    _save(window, target)
+
+
+def take_screenshots(out: Path, languages: Sequence[str] = ("zh", "en")) -> list[Path]:
+    """Build the demo and save every role's views in each language to ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    saved: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="sealdesk-shots-") as folder:
+        root = Path(folder) / "demo"
+        _prepare(root)
+        for lang in languages:
+            for person in PEOPLE:
+                saved += _shoot_role(root, lang, person, out, saved)
+    return saved
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    out = Path(args[0]) if args else Path("docs/screenshots")
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("SealDesk")
+    try:
+        saved = take_screenshots(out)
+    except ScreenshotError as exc:
+        log.error("Screenshots failed: %s", exc)
+        return 1
+    log.info("Saved %d screenshots to %s", len(saved), out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

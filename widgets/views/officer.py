@@ -1,0 +1,104 @@
+"""My seals (我的印章): the officer's seals with validity, quota and approvals.
+
+Read-only: stamping itself is the stamping screen's work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QLabel, QTableWidgetItem, QVBoxLayout
+
+from app.admin.approvals import Approval, list_approvals
+from app.admin.grants import Grant, list_grants
+from app.admin.roles import Actor
+from app.admin.seals import Seal, list_seals, seal_image
+from app.workspace import OpenWorkspace
+from widgets.views.base import View, fill_table, make_table
+from widgets.views.labels import approval_label, seal_status_label, yes_no
+from widgets.views.seals import IMAGE_SIZE, seal_pixmap
+
+__all__ = ["MySeal", "OfficerView"]
+
+
+@dataclass(frozen=True)
+class MySeal:
+    seal: Seal
+    grant: Grant
+    latest: Approval | None
+    png: bytes | None
+
+
+class OfficerView(View):
+    def __init__(self, opened: OpenWorkspace, actor: Actor, lang: str) -> None:
+        super().__init__(opened, actor, lang)
+        self.seals: list[MySeal] = []
+        self.table = make_table(
+            [
+                self.text("Image", "印模"),
+                self.text("Seal", "印章"),
+                self.text("Seal status", "印章状态"),
+                self.text("Grant valid", "授权有效期"),
+                self.text("Uses left", "剩余次数"),
+                self.text("Categories", "文件类别"),
+                self.text("Needs approval", "需审批"),
+                self.text("Latest approval", "最近审批"),
+            ]
+        )
+        self.table.setIconSize(QSize(IMAGE_SIZE, IMAGE_SIZE))
+        self.table.verticalHeader().setDefaultSectionSize(IMAGE_SIZE + 8)
+        title = QLabel(
+            self.text(f"Seals granted to {actor.name}", f"{actor.name} 可用的印章")
+        )
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(self.table)
+        self.load()
+
+    def fetch(self) -> list[MySeal]:
+        db, me = self.opened.db, self.actor.person_id
+        seals = {s.id: s for s in list_seals(db)}
+        mine = list_approvals(db, requester=me)  # newest first
+        rows = []
+        for grant in list_grants(db, person=me):
+            seal = seals[grant.seal_id]
+            latest = next((a for a in mine if a.seal_id == seal.id), None)
+            image = seal_image(db, seal.id) if seal.has_image else None
+            png = None if image is None else image.png
+            rows.append(MySeal(seal, grant, latest, png))
+        return rows
+
+    def show_data(self, data: list[MySeal]) -> None:
+        self.seals = data
+        lang = self.lang
+        fill_table(
+            self.table,
+            [
+                [
+                    "",
+                    row.seal.name,
+                    seal_status_label(row.seal.status, lang),
+                    f"{row.grant.valid_from[:10]} – {row.grant.valid_until[:10]}",
+                    self._left(row.grant),
+                    self.text(", ", "、").join(row.grant.categories)
+                    or self.text("any", "不限"),
+                    yes_no(row.grant.approval_required, lang),
+                    approval_label(
+                        None if row.latest is None else row.latest.status, lang
+                    ),
+                ]
+                for row in data
+            ],
+        )
+        for r, row in enumerate(data):
+            item = QTableWidgetItem()
+            pixmap = seal_pixmap(row.png)
+            if not pixmap.isNull():
+                item.setIcon(QIcon(pixmap))
+            self.table.setItem(r, 0, item)
+
+    def _left(self, grant: Grant) -> str:
+        left = grant.quota_left
+        return self.text("unlimited", "不限") if left is None else str(left)
