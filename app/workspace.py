@@ -26,7 +26,7 @@ from storage.custody import (
 )
 from storage.database import Database
 from storage.errors import RecoveryKeyInvalid, WrongKey
-from storage.settings import get_setting
+from storage.settings import get_setting, set_setting
 from storage.workspace import Custody, Workspace, WorkspaceInfo
 
 __all__ = [
@@ -45,6 +45,10 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+# The desk's id in evidence records: the workspace id, kept in the database
+# so that services holding only the database can name it.
+DEVICE_ID_SETTING = "workspace.device_id"
 
 
 class SecretPrompt(Protocol):
@@ -144,11 +148,13 @@ def _create_database(
 ) -> RawKey:
     if keeper is not None:
         key = RawKey.generate()
-        Database.create(workspace.database, key).close()
+        with Database.create(workspace.database, key) as db:
+            set_setting(db, DEVICE_ID_SETTING, info.workspace_id)
         keeper.store(info.workspace_id, key)
         return key
     assert passphrase is not None
-    Database.create(workspace.database, passphrase).close()
+    with Database.create(workspace.database, passphrase) as db:
+        set_setting(db, DEVICE_ID_SETTING, info.workspace_id)
     key = derive_passphrase_key(passphrase, _header(workspace.database))
     # Prove the recovery key before showing it: it must open the file.
     Database.open(workspace.database, key).close()

@@ -28,12 +28,14 @@ from app.admin.errors import (
     SealRevokedError,
     SelfApprovalError,
 )
+from app.admin.evidence_events import queue_admin_evidence
 from app.admin.journal import recorded
 from app.admin.people import Person, find_person
 from app.admin.roles import Actor, Role, require_role
 from app.admin.seals import Seal, SealStatus, find_seal, seal_id_of
 from app.admin.store import reading
 from app.errors import InputError
+from app.evidence.record import EvidenceKind
 from storage.database import Connection, Database
 from storage.usage_log import append
 
@@ -228,7 +230,7 @@ def add_grant(db: Database, actor: Actor, draft: GrantDraft) -> Grant:
             )
         grant_id = _insert(conn, actor, draft, person, seal, approvers)
         grant = find_grant(conn, grant_id)
-        append(
+        entry = append(
             conn,
             "grant.add",
             actor=actor.person_id,
@@ -243,6 +245,12 @@ def add_grant(db: Database, actor: Actor, draft: GrantDraft) -> Grant:
                 "approval_required": grant.approval_required,
                 "approvers": list(grant.approvers),
             },
+        )
+        queue_admin_evidence(
+            conn,
+            EvidenceKind.GRANT_CHANGED,
+            entry,
+            {"grant": grant.id, "person": person.id, "change": "added"},
         )
     log.info("Grant %s added by %s", grant.id, actor.person_id)
     return grant
@@ -319,12 +327,18 @@ def revoke_grant(db: Database, actor: Actor, grant_id: str, reason: str = "") ->
             "UPDATE grants SET revoked_at = ?, revoked_by = ? WHERE id = ?",
             (text_time(utc_now()), actor.person_id, grant.id),
         )
-        append(
+        entry = append(
             conn,
             "grant.revoke",
             actor=actor.person_id,
             seal_id=grant.seal_id,
             details={"grant": grant.id, "person": grant.person_id, "reason": reason},
+        )
+        queue_admin_evidence(
+            conn,
+            EvidenceKind.GRANT_CHANGED,
+            entry,
+            {"grant": grant.id, "person": grant.person_id, "change": "revoked"},
         )
         revoked = find_grant(conn, grant.id)
     log.info("Grant %s revoked by %s", grant_id, actor.person_id)

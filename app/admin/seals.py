@@ -22,11 +22,13 @@ from typing import Any
 from app.admin.certs import load_certificate
 from app.admin.clock import new_id, text_time, utc_now
 from app.admin.errors import NotFoundError, SealTransitionError
+from app.admin.evidence_events import queue_admin_evidence
 from app.admin.journal import recorded
 from app.admin.people import find_person
 from app.admin.roles import Actor, Role, require_role
 from app.admin.store import reading
 from app.errors import InputError
+from app.evidence.record import EvidenceKind
 from app.seals.designer import render
 from app.seals.errors import SealDesignError
 from app.seals.specs import SealSpec
@@ -322,6 +324,12 @@ _TRANSITIONS: dict[str, tuple[frozenset[SealStatus], SealStatus, str]] = {
 }
 
 
+_EVIDENCE = {
+    SealStatus.REVOKED: EvidenceKind.SEAL_REVOKED,
+    SealStatus.DESTROYED: EvidenceKind.SEAL_DESTROYED,
+}
+
+
 def _change_status(
     db: Database, actor: Actor, ref: str, change: str, reason: str
 ) -> Seal:
@@ -338,13 +346,16 @@ def _change_status(
             "UPDATE seals SET status = ?, updated_at = ? WHERE id = ?",
             (target.value, text_time(utc_now()), seal.id),
         )
-        append(
+        entry = append(
             conn,
             action,
             actor=actor.person_id,
             seal_id=seal.id,
             details={"from": seal.status.value, "to": target.value, "reason": reason},
         )
+        kind = _EVIDENCE.get(target)
+        if kind is not None:
+            queue_admin_evidence(conn, kind, entry, {"seal": seal.name})
         changed = find_seal(conn, seal.id)
     log.info("Seal %s %s by %s", seal.id, words, actor.person_id)
     return changed

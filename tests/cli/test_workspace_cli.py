@@ -47,7 +47,7 @@ def test_init_creates_the_workspace_in_the_keyring(cli, tmp_path: Path) -> None:
     status = json.loads(cli("--workspace", str(ws), "status", "--json").out)
     assert status["schema_version"] >= 1
     assert status["custody"] == "keyring"
-    assert status["counts"]["settings"] == 0
+    assert status["counts"]["settings"] == 1  # the desk's device id
     assert status["counts"]["usage_log"] == 0
     assert made["recovery_key"] not in (ws / "workspace.json").read_text()
 

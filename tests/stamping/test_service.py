@@ -296,7 +296,9 @@ def test_b_t_records_the_time_stamp_authority_time(
     (entry,) = desk.stamp_entries()
     assert entry["level"] == "B-T"
     with reading(desk.opened.db) as conn:
-        (raw,) = conn.execute("SELECT record FROM evidence_leaves").fetchone()
+        (raw,) = conn.execute(
+            "SELECT record FROM evidence_leaves WHERE kind = 'stamp'"
+        ).fetchone()
     record = json.loads(bytes(raw))
     assert record["time_source"] == "tsa"
     assert record["document_sha256_after"] == report.documents[0].sha256_after
