@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from app.errors import Cancelled
 from storage.custody import (
     KeyringCustody,
     Passphrase,
@@ -30,6 +31,7 @@ from storage.settings import get_setting, set_setting
 from storage.workspace import Custody, Workspace, WorkspaceInfo
 
 __all__ = [
+    "GivenPassphrase",
     "InitResult",
     "OpenWorkspace",
     "RecoverResult",
@@ -57,6 +59,24 @@ class SecretPrompt(Protocol):
     def passphrase(self, workspace: Path, *, new: bool) -> str: ...
 
     def recovery_key(self, workspace: Path) -> str: ...
+
+
+class GivenPassphrase:
+    """A secret prompt answered in advance (GUI dialogs, scripts, tests).
+
+    ``None`` means the person declined: asking raises ``Cancelled``.
+    """
+
+    def __init__(self, passphrase: str | None) -> None:
+        self._passphrase = passphrase
+
+    def passphrase(self, workspace: Path, *, new: bool) -> str:
+        if self._passphrase is None:
+            raise Cancelled
+        return self._passphrase
+
+    def recovery_key(self, workspace: Path) -> str:
+        raise Cancelled
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from app.admin.roles import Actor
 from app.errors import USER_ERRORS, Cancelled
 from app.i18n import pick
 from app.workspace import (
+    GivenPassphrase,
     OpenWorkspace,
     WorkspaceStatus,
     describe_workspace,
@@ -40,24 +41,9 @@ from widgets.tasks import Task, start_task
 from widgets.views import RoleTab, role_tabs
 from widgets.views.labels import roles_label
 
-__all__ = ["GivenPassphrase", "MainWindow"]
+__all__ = ["MainWindow"]
 
 log = logging.getLogger(__name__)
-
-
-class GivenPassphrase:
-    """A secret prompt answered before the background work starts."""
-
-    def __init__(self, passphrase: str | None) -> None:
-        self._passphrase = passphrase
-
-    def passphrase(self, workspace: Path, *, new: bool) -> str:
-        if self._passphrase is None:
-            raise Cancelled
-        return self._passphrase
-
-    def recovery_key(self, workspace: Path) -> str:
-        raise Cancelled
 
 
 class MainWindow(QMainWindow):

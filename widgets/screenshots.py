@@ -22,8 +22,8 @@ from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 from app.admin.approvals import request_approval
 from app.admin.auth import login_password
 from app.demo.workspace import PEOPLE, DemoPerson, build_demo_workspace
-from app.workspace import open_workspace
-from widgets.main_window import GivenPassphrase, MainWindow
+from app.workspace import GivenPassphrase, open_workspace
+from widgets.main_window import MainWindow
 from widgets.views.audit import AuditView
 from widgets.views.base import View
 

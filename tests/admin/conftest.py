@@ -19,11 +19,16 @@ from app.admin.grants import Grant, GrantDraft, add_grant
 from app.admin.people import add_first_administrator, add_person
 from app.admin.roles import Actor, Role
 from app.admin.seals import KeyStore, Seal, SealDraft, SealType, create_seal
-from app.workspace import OpenWorkspace, choose_custody, init_workspace, open_workspace
+from app.workspace import (
+    GivenPassphrase,
+    OpenWorkspace,
+    choose_custody,
+    init_workspace,
+    open_workspace,
+)
 from storage.database import Database
 from storage.usage_log import LogEntry, LogFilter, query
 from tests.support.pki import TestPki, issue_end_entity, make_pki
-from widgets.main_window import GivenPassphrase
 
 PASSWORD = "a long test password"  # every person's password in these tests
 DOC_A = "a" * 64

@@ -8,14 +8,13 @@ import pytest
 
 from app.admin.errors import AuditorReadOnlyError, HsmPinMissingError
 from app.admin.hsm_pins import hsm_pin, store_hsm_pin
-from app.workspace import init_workspace, open_workspace
+from app.workspace import GivenPassphrase, init_workspace, open_workspace
 from storage.custody import SERVICE, find_keyring
 from storage.database import Database
 from storage.pin_custody import PinUnwrapFailed
 from storage.workspace import Custody
 from tests.admin.conftest import Office, assert_refusal_logged, make_office
 from tests.support.pki import TestPki
-from widgets.main_window import GivenPassphrase
 
 PIN = "hsm-pin-778899"
 PASSPHRASE = "a passphrase for the pin test"

@@ -7,8 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from app.workspace import OpenWorkspace, choose_custody, init_workspace, open_workspace
-from widgets.main_window import GivenPassphrase
+from app.workspace import (
+    GivenPassphrase,
+    OpenWorkspace,
+    choose_custody,
+    init_workspace,
+    open_workspace,
+)
 
 
 @pytest.fixture

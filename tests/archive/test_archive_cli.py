@@ -6,10 +6,9 @@ import json
 import secrets
 from pathlib import Path
 
-from app.workspace import open_workspace
+from app.workspace import GivenPassphrase, open_workspace
 from storage.usage_log import LogFilter, query
 from tests.support.cli import Result, sealdesk
-from widgets.main_window import GivenPassphrase
 
 
 def run(capsys, monkeypatch, ws: Path, *args: str) -> Result:  # type: ignore[no-untyped-def]

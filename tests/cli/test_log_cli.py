@@ -8,10 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from app.workspace import choose_custody, init_workspace, open_workspace
+from app.workspace import (
+    GivenPassphrase,
+    choose_custody,
+    init_workspace,
+    open_workspace,
+)
 from storage.usage_log import append
 from tests.support.cli import Result, sealdesk
-from widgets.main_window import GivenPassphrase
 
 
 @pytest.fixture

@@ -28,14 +28,13 @@ from app.demo.workspace import (
     build_demo_workspace,
 )
 from app.seals.specs import RoundSealSpec
-from app.workspace import open_workspace
+from app.workspace import GivenPassphrase, open_workspace
 from hsm.manager import TokenManager
 from hsm.provision import SOFTHSM_MODULE
 from storage.usage_log import LogFilter, query
 from tests.stamping.documents import simple_pdf
 from tests.support.cli import Result, sealdesk, sealdesk_process
 from tests.support.softhsm import FixedPinHandler
-from widgets.main_window import GivenPassphrase
 
 pytestmark = pytest.mark.hsm
 

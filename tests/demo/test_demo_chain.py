@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from app.demo.workspace import build_demo_workspace
+from app.workspace import GivenPassphrase
 from hsm.provision import SOFTHSM_MODULE
 from tests.stamping.documents import simple_pdf
 from tests.support.anvil import running_anvil
 from tests.support.cli import sealdesk
-from widgets.main_window import GivenPassphrase
 
 pytestmark = [pytest.mark.hsm, pytest.mark.chain]
 

@@ -12,12 +12,11 @@ from app.admin.errors import ApprovalRequiredError
 from app.admin.policy import check_use
 from app.admin.roles import Role
 from app.demo.workspace import PEOPLE, build_demo_workspace
-from app.workspace import open_workspace
+from app.workspace import GivenPassphrase, open_workspace
 from hsm import TokenManager
 from storage.usage_log import verify_chain
 from tests.support.cli import sealdesk
 from tests.support.softhsm import FixedPinHandler
-from widgets.main_window import GivenPassphrase
 
 pytestmark = pytest.mark.hsm
 

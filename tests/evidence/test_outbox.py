@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import Cancelled
 from app.evidence.anchor import (
     ChainAccountMissing,
     anchor_gas,
@@ -31,7 +30,13 @@ from app.evidence.record import (
 )
 from app.evidence.sync import backoff_delay, evidence_status
 from app.evidence.verify import ANCHOR_SIZE, decode_anchor, workspace_hash
-from app.workspace import OpenWorkspace, choose_custody, init_workspace, open_workspace
+from app.workspace import (
+    GivenPassphrase,
+    OpenWorkspace,
+    choose_custody,
+    init_workspace,
+    open_workspace,
+)
 from storage.outbox import (
     BatchState,
     add_batch,
@@ -47,26 +52,11 @@ from tests.support.anvil import DEV_ADDRESS, DEV_KEY, simulate_stampings
 PASSPHRASE = "correct horse battery staple"
 
 
-class Answer:
-    """Answers the workspace's passphrase prompt, or cancels."""
-
-    def __init__(self, passphrase: str | None) -> None:
-        self._passphrase = passphrase
-
-    def passphrase(self, workspace: Path, *, new: bool) -> str:
-        if self._passphrase is None:
-            raise Cancelled
-        return self._passphrase
-
-    def recovery_key(self, workspace: Path) -> str:
-        raise Cancelled
-
-
 @pytest.fixture
 def ws(tmp_path: Path) -> Iterator[OpenWorkspace]:
     root = tmp_path / "ws"
-    init_workspace(root, choose_custody("keyring"), Answer(None))
-    with open_workspace(root, Answer(None)) as opened:
+    init_workspace(root, choose_custody("keyring"), GivenPassphrase(None))
+    with open_workspace(root, GivenPassphrase(None)) as opened:
         yield opened
 
 
@@ -324,8 +314,8 @@ def test_account_key_is_sealed_under_keyring_custody(ws: OpenWorkspace) -> None:
 
 def test_account_key_is_sealed_under_passphrase_custody(tmp_path: Path) -> None:
     root = tmp_path / "ws"
-    init_workspace(root, choose_custody("passphrase"), Answer(PASSPHRASE))
-    with open_workspace(root, Answer(PASSPHRASE)) as opened:
+    init_workspace(root, choose_custody("passphrase"), GivenPassphrase(PASSPHRASE))
+    with open_workspace(root, GivenPassphrase(PASSPHRASE)) as opened:
         import_account(opened.db, opened.info, DEV_KEY, None)
         with opened.db.transaction() as conn:
             stored = stored_account(conn)

@@ -35,7 +35,7 @@ from app.stamping.service import (
     write_note,
 )
 from app.stamping.verify import verify_written
-from app.workspace import OpenWorkspace, open_workspace
+from app.workspace import GivenPassphrase, OpenWorkspace, open_workspace
 from hsm.calls import CallsWrapper, TokenCalls
 from hsm.faults import RemovableToken, with_faults
 from hsm.manager import TokenManager
@@ -44,7 +44,6 @@ from storage.usage_log import LogFilter, query, verify_chain
 from tests.stamping.documents import simple_pdf
 from tests.stamping.pki import TestPki
 from tests.support.softhsm import FixedPinHandler
-from widgets.main_window import GivenPassphrase
 
 pytestmark = pytest.mark.hsm
 

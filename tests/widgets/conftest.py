@@ -9,8 +9,9 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app.demo.workspace import build_demo_workspace
+from app.workspace import GivenPassphrase
 from tests.support.cli import PASSPHRASE
-from widgets.main_window import GivenPassphrase, MainWindow
+from widgets.main_window import MainWindow
 
 
 def _forget_softhsm_conf(monkeypatch: pytest.MonkeyPatch) -> None:

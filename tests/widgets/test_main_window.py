@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.workspace import choose_custody, init_workspace
+from app.workspace import GivenPassphrase, choose_custody, init_workspace
 from tests.support.cli import PASSPHRASE
-from widgets.main_window import GivenPassphrase, MainWindow
+from widgets.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 

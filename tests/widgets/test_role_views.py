@@ -10,10 +10,9 @@ from pytestqt.qtbot import QtBot
 from app.admin.approvals import ApprovalStatus, get_approval, request_approval
 from app.admin.auth import login_password
 from app.audit import ChainCheck
-from app.workspace import open_workspace
+from app.workspace import GivenPassphrase, open_workspace
 from tests.support.cli import PASSPHRASE
 from tests.widgets.conftest import Desk
-from widgets.main_window import GivenPassphrase
 from widgets.views.approvals import ApprovalsView
 from widgets.views.audit import AuditView
 from widgets.views.base import View
