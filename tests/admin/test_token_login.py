@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
@@ -33,10 +32,8 @@ from tests.support.softhsm import (
     KeySpec,
     SoftHsmEnv,
     TokenSpec,
-    activate,
-    build_tokens,
-    create_softhsm_env,
     module_copy,
+    softhsm_tokens,
 )
 
 pytestmark = pytest.mark.hsm
@@ -56,14 +53,8 @@ TOKENS = (
 def tokens(
     tmp_path_factory: pytest.TempPathFactory, pki: TestPki
 ) -> Iterator[SoftHsmEnv]:
-    env = create_softhsm_env(tmp_path_factory.mktemp("admin-softhsm"))
-    previous = activate(env)
-    build_tokens(env, TOKENS, pki)
-    yield env
-    if previous is None:
-        os.environ.pop("SOFTHSM2_CONF", None)
-    else:
-        os.environ["SOFTHSM2_CONF"] = previous
+    with softhsm_tokens(tmp_path_factory.mktemp("admin-softhsm"), TOKENS, pki) as env:
+        yield env
 
 
 @pytest.fixture

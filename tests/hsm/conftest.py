@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
@@ -14,10 +13,8 @@ from tests.support.softhsm import (
     KeySpec,
     SoftHsmEnv,
     TokenSpec,
-    activate,
-    build_tokens,
-    create_softhsm_env,
     module_copy,
+    softhsm_tokens,
 )
 
 PIN = "123456"
@@ -55,14 +52,8 @@ def softhsm(
     tmp_path_factory: pytest.TempPathFactory, hsm_pki: TestPki
 ) -> Iterator[SoftHsmEnv]:
     """Three filled SoftHSM2 tokens; SOFTHSM2_CONF points at them meanwhile."""
-    env = create_softhsm_env(tmp_path_factory.mktemp("softhsm"))
-    previous = activate(env)
-    build_tokens(env, TOKENS, hsm_pki)
-    yield env
-    if previous is None:
-        os.environ.pop("SOFTHSM2_CONF", None)
-    else:
-        os.environ["SOFTHSM2_CONF"] = previous
+    with softhsm_tokens(tmp_path_factory.mktemp("softhsm"), TOKENS, hsm_pki) as env:
+        yield env
 
 
 @pytest.fixture

@@ -17,7 +17,8 @@ Plain functions, usable from pytest fixtures or scripts (the benchmark):
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +47,7 @@ __all__ = [
     "create_softhsm_env",
     "init_token",
     "module_copy",
+    "softhsm_tokens",
 ]
 
 
@@ -122,6 +124,23 @@ def build_tokens(
     for spec in specs:
         env.keys[spec.label] = _fill_token(module, spec, pki)
     return env.keys
+
+
+@contextmanager
+def softhsm_tokens(
+    directory: Path, specs: Iterable[TokenSpec], pki: TestPki
+) -> Iterator[SoftHsmEnv]:
+    """Filled tokens in ``directory``; ``SOFTHSM2_CONF`` points at them meanwhile."""
+    env = create_softhsm_env(directory)
+    previous = activate(env)
+    try:
+        build_tokens(env, specs, pki)
+        yield env
+    finally:
+        if previous is None:
+            os.environ.pop("SOFTHSM2_CONF", None)
+        else:
+            os.environ["SOFTHSM2_CONF"] = previous
 
 
 def _fill_token(module: str, spec: TokenSpec, pki: TestPki) -> list[TokenKey]:
