@@ -22,10 +22,14 @@ from app.evidence.merkle import verify_inclusion
 from app.evidence.sync import evidence_bundle
 from app.evidence.verify import decode_anchor, verify_evidence
 from app.settings import check_setting
-from app.workspace import choose_custody, init_workspace, open_workspace
+from app.workspace import (
+    GivenPassphrase,
+    choose_custody,
+    init_workspace,
+    open_workspace,
+)
 from storage.outbox import BatchState, batches, leaves_of
 from storage.settings import set_setting
-from tests.evidence.test_outbox import Answer
 from tests.support.anvil import (
     CHAIN_ID,
     DEV_ADDRESS,
@@ -42,8 +46,8 @@ SEALDESK = str(Path(sys.executable).with_name("sealdesk"))
 
 
 def _workspace(root: Path, node: Anvil, batch_size: int) -> None:
-    init_workspace(root, choose_custody("keyring"), Answer(None))
-    with open_workspace(root, Answer(None)) as opened:
+    init_workspace(root, choose_custody("keyring"), GivenPassphrase(None))
+    with open_workspace(root, GivenPassphrase(None)) as opened:
         for key, value in (
             ("chain.rpc_url", node.url),
             ("chain.id", str(CHAIN_ID)),
@@ -54,7 +58,7 @@ def _workspace(root: Path, node: Anvil, batch_size: int) -> None:
 
 
 def _stamp(root: Path, count: int, start: int) -> None:
-    with open_workspace(root, Answer(None)) as opened:
+    with open_workspace(root, GivenPassphrase(None)) as opened:
         simulate_stampings(opened.db, count, start=start)
 
 
@@ -150,7 +154,7 @@ def _kill_while_retrying(root: Path) -> None:
 
 
 def _check_anchored_once_in_order(root: Path, node: Anvil, leaves: int) -> None:
-    with open_workspace(root, Answer(None)) as opened:
+    with open_workspace(root, GivenPassphrase(None)) as opened:
         with opened.db.transaction() as conn:
             stored = batches(conn)
             members = {b.id: leaves_of(conn, b.id) for b in stored}
@@ -220,7 +224,7 @@ def test_evidence_commands(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     root = tmp_path / "ws"
-    init_workspace(root, choose_custody("keyring"), Answer(None))
+    init_workspace(root, choose_custody("keyring"), GivenPassphrase(None))
 
     def run(*args: str, stdin: str = "") -> Result:
         return sealdesk(

@@ -34,10 +34,15 @@ from app.evidence.sync import (
 )
 from app.evidence.verify import Outcome, decode_anchor, verify_evidence
 from app.settings import check_setting
-from app.workspace import OpenWorkspace, choose_custody, init_workspace, open_workspace
+from app.workspace import (
+    GivenPassphrase,
+    OpenWorkspace,
+    choose_custody,
+    init_workspace,
+    open_workspace,
+)
 from storage.outbox import batches
 from storage.settings import set_setting
-from tests.evidence.test_outbox import Answer
 from tests.support.anvil import (
     CHAIN_ID,
     DEV_ADDRESS,
@@ -88,10 +93,10 @@ class Desk:
 @pytest.fixture
 def desk(tmp_path: Path) -> Iterator[Desk]:
     root = tmp_path / "ws"
-    init_workspace(root, choose_custody("keyring"), Answer(None))
+    init_workspace(root, choose_custody("keyring"), GivenPassphrase(None))
     with (
         running_anvil(tmp_path / "anvil") as node,
-        open_workspace(root, Answer(None)) as opened,
+        open_workspace(root, GivenPassphrase(None)) as opened,
     ):
         found = Desk(root, opened, node)
         found.configure(
@@ -302,7 +307,7 @@ def test_a_restored_older_database_stops_anchoring(desk: Desk, tmp_path: Path) -
 
     desk.ws.close()
     _restore_database(desk, backup)
-    with open_workspace(desk.root, Answer(None)) as older:
+    with open_workspace(desk.root, GivenPassphrase(None)) as older:
         check = check_against_chain(older.db, older.info)
         assert check.rolled_back
         assert (check.chain_seq, check.local_entries) == (15, 12)
