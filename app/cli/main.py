@@ -6,24 +6,15 @@ Errors travel up to :mod:`app.cli.boundary`.
 
 from __future__ import annotations
 
+import importlib
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import click
 
-from app.cli.admin_grants import approval_group, grant_group
 from app.cli.admin_init import admin_options, init_with_administrator
-from app.cli.admin_people import person_group
-from app.cli.admin_seals import seal_group
-from app.cli.archive import archive_group
 from app.cli.context import CliPrompt, CliState
-from app.cli.demo import init_demo
-from app.cli.evidence import evidence_group, sync_command
-from app.cli.log import log_group
 from app.cli.output import echo_json, echo_pairs, echo_table
-from app.cli.stamp import stamp_command
-from app.cli.token import token_group
-from app.cli.verify import verify_command
 from app.i18n import LANGUAGES
 from app.settings import SETTINGS, check_setting, known_setting
 from app.workspace import (
@@ -33,6 +24,40 @@ from app.workspace import (
 from storage.settings import all_settings, get_setting, set_setting, unset_setting
 
 __all__ = ["cli"]
+
+# Command groups load on first use, so that a command imports pyHanko, web3
+# or the token layer only when it needs them.
+_LAZY_COMMANDS = {
+    "approval": "app.cli.admin_grants:approval_group",
+    "archive": "app.cli.archive:archive_group",
+    "evidence": "app.cli.evidence:evidence_group",
+    "grant": "app.cli.admin_grants:grant_group",
+    "log": "app.cli.log:log_group",
+    "person": "app.cli.admin_people:person_group",
+    "seal": "app.cli.admin_seals:seal_group",
+    "stamp": "app.cli.stamp:stamp_command",
+    "sync": "app.cli.evidence:sync_command",
+    "token": "app.cli.token:token_group",
+    "verify": "app.cli.verify:verify_command",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands named in ``lazy`` are imported when used."""
+
+    def __init__(self, *args: Any, lazy: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._lazy = lazy
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self._lazy})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in self._lazy:
+            module, attr = self._lazy[name].split(":")
+            command = getattr(importlib.import_module(module), attr)
+            self.add_command(command, name)
+        return super().get_command(ctx, name)
 
 
 def _version() -> str:
@@ -63,7 +88,11 @@ def json_flag(func: Any) -> Any:
     )(func)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    lazy=_LAZY_COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--workspace",
     "workspace",
@@ -107,6 +136,8 @@ def cli(
 def init(state: CliState, custody: str, demo: bool, as_json: bool) -> None:
     """Create a workspace with an encrypted database."""
     if demo:
+        from app.cli.demo import init_demo
+
         init_demo(state, custody, as_json)
         return
     result = init_with_administrator(state, custody)
@@ -241,16 +272,3 @@ def config_list(state: CliState, as_json: bool) -> None:
         ],
         rows,
     )
-
-
-cli.add_command(token_group)
-cli.add_command(log_group)
-cli.add_command(sync_command)
-cli.add_command(evidence_group)
-cli.add_command(person_group)
-cli.add_command(seal_group)
-cli.add_command(grant_group)
-cli.add_command(approval_group)
-cli.add_command(stamp_command)
-cli.add_command(verify_command)
-cli.add_command(archive_group)
