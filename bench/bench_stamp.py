@@ -37,11 +37,14 @@ ROUNDS = 9
 BIG_SIDE = 10_000  # 10 000 x 10 000 grey pixels = 100 MB of image data
 
 
+SEAL_PNG = seal_png()  # drawn once: making the test image is not stamping
+
+
 def _request(source: Path, output: Path) -> StampRequest:
     return StampRequest(
         input=source,
         output=output,
-        seal_png=seal_png(),
+        seal_png=SEAL_PNG,
         seal_width_mm=42.0,
         seal_height_mm=42.0,
         placement=CoordinatePlacement(1, 100.0, 100.0),

@@ -36,6 +36,7 @@ __all__ = [
     "head",
     "iter_entries",
     "query",
+    "query_sql",
     "verify_chain",
 ]
 
@@ -200,7 +201,14 @@ def head(db: Database) -> tuple[int, str]:
 
 def query(db: Database, wanted: LogFilter) -> list[LogEntry]:
     """Entries matching ``wanted``, newest first."""
-    clauses, params = [], []
+    sql, params = query_sql(wanted)
+    return [_entry(r) for r in db.rows(sql, params)]
+
+
+def query_sql(wanted: LogFilter) -> tuple[str, tuple[object, ...]]:
+    """The SELECT behind :func:`query` and its parameters."""
+    clauses: list[str] = []
+    params: list[object] = []
     for column, value in (
         ("actor", wanted.actor),
         ("seal_id", wanted.seal_id),
@@ -219,7 +227,7 @@ def query(db: Database, wanted: LogFilter) -> list[LogEntry]:
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     limit = "" if wanted.limit is None else f"LIMIT {int(wanted.limit)}"
     sql = f"SELECT {_COLUMNS} FROM usage_log {where} ORDER BY at DESC, seq DESC {limit}"  # noqa: S608
-    return [_entry(r) for r in db.rows(sql, tuple(params))]
+    return sql, tuple(params)
 
 
 def iter_entries(db: Database, batch: int = 5000) -> Iterator[LogEntry]:

@@ -397,6 +397,7 @@ async def _verify(prepared: PreparedStamp) -> None:
                 context,
                 request.input,
                 judge_trust=factory is not None,
+                certificate=prepared.certificate,
             )
     finally:
         await context.aclose()  # type: ignore[no-untyped-call]
@@ -404,7 +405,9 @@ async def _verify(prepared: PreparedStamp) -> None:
 
 def _same_certificate(prepared: PreparedStamp, signer: Signer) -> None:
     cert = signer.signing_cert
-    if cert is None or cert.dump() != prepared.certificate.dump():
+    if cert is None or (
+        cert is not prepared.certificate and cert.dump() != prepared.certificate.dump()
+    ):
         source = prepared.request.input
         raise SigningFailedError(
             f"{source}: the document was prepared for another seal certificate.",

@@ -22,6 +22,7 @@ from storage.usage_log import (
     append,
     head,
     query,
+    query_sql,
     verify_chain,
 )
 
@@ -140,3 +141,15 @@ def test_canonical_form_is_rfc8785(details: dict[str, object]) -> None:
 def test_entries_are_stored_as_canonical_json(db: Database) -> None:
     stored = db.rows("SELECT details FROM usage_log WHERE seq = 1")[0][0]
     assert json.loads(stored) == {"n": 1, "title": "关于第1号文件的批复"}
+
+
+def test_search_by_seal_and_dates_reads_only_the_covering_index(db: Database) -> None:
+    """Auditors' commonest search must not visit one table page per entry."""
+    wanted = LogFilter(
+        seal_id="seal-1", since="2025-01-01", until="2099-01-01", limit=1000
+    )
+    sql, params = query_sql(wanted)
+    plan = " ".join(str(row[3]) for row in db.rows(f"EXPLAIN QUERY PLAN {sql}", params))
+    assert "COVERING INDEX usage_log_by_seal" in plan
+    assert "TEMP B-TREE" not in plan  # the index order is the result order
+    assert [e.seal_id for e in query(db, wanted)] == ["seal-1"] * 5
