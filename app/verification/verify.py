@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from asn1crypto import crl, ocsp, x509
+from pyhanko.pdf_utils.decode_limits import DecodePurpose
 from pyhanko.pdf_utils.misc import PdfStrictReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY
@@ -151,17 +152,27 @@ def _open(data: bytes) -> tuple[PdfFileReader, list[EmbeddedPdfSignature]]:
 
 
 def _embedded_data(reader: PdfFileReader) -> EmbeddedData:
+    # Decoded here rather than through ``as_validation_context``: that builds
+    # a context without trust roots, which loads the system's trust store on
+    # every call, only for the three lists read back from it.
     try:
         dss = DocumentSecurityStore.read_dss(reader)
-        context = dss.as_validation_context({})
+        return EmbeddedData(
+            tuple(dss.load_certs()),
+            tuple(
+                ocsp.OCSPResponse.load(
+                    ref.get_object().read_data(DecodePurpose.OCSP_RESPONSE)
+                )
+                for ref in dss.ocsps
+            ),
+            tuple(
+                crl.CertificateList.load(ref.get_object().read_data(DecodePurpose.CRL))
+                for ref in dss.crls
+            ),
+        )
     except Exception:  # a missing or damaged DSS only means no embedded data
         log.debug("no usable DSS", exc_info=True)
         return EmbeddedData()
-    return EmbeddedData(
-        tuple(dss.load_certs()),
-        tuple(context.ocsps),
-        tuple(context.crls),
-    )
 
 
 def _later_fields(
