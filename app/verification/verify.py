@@ -234,18 +234,27 @@ async def _verify_one(
     embedded: EmbeddedData,
     later: dict[int, dict[str, ChangeKind]],
 ) -> SignatureReport:
-    context = _context(roots, embedded, fetching=False, mode="soft-fail")
-    status = await async_validate_pdf_signature(
-        sig,
-        signer_validation_context=context,
-        ts_validation_context=context,
-        diff_policy=DEFAULT_DIFF_POLICY,
-    )
+    # With revocation data in the file, the first pass requires it: a seal
+    # that is trusted then is also known not to be revoked, with no second
+    # path validation. Otherwise (or when that pass fails for any reason
+    # other than a revocation) the soft-fail pass tells trust apart.
+    status = None
+    if embedded.has_revocation:
+        status = await _validate(sig, roots, embedded, mode="require")
+        if not (status.trusted or status.revoked):
+            status = None
+    revocation_known = status is not None
+    if status is None:
+        status = await _validate(sig, roots, embedded, mode="soft-fail")
     changes = changes_after(sig, reader, later.get(sig.signed_revision, {}))
     trust = Trust.TRUSTED if status.trusted else Trust.UNTRUSTED
     revocation = Revocation.REVOKED if status.revoked else Revocation.NOT_CHECKED
     if trust is Trust.TRUSTED:
-        revocation = await _revocation(sig, roots, embedded, online)
+        revocation = (
+            Revocation.GOOD_EMBEDDED
+            if revocation_known
+            else await _revocation(sig, roots, embedded, online)
+        )
     coverage = (
         _COVERAGE.get(status.coverage, Coverage.PARTIAL)
         if status.coverage is not None
@@ -266,6 +275,20 @@ async def _verify_one(
         modified_after_sealing=any(not c.kind.acceptable for c in changes),
         trust=trust,
         revocation=revocation,
+    )
+
+
+async def _validate(
+    sig: EmbeddedPdfSignature,
+    roots: Sequence[x509.Certificate],
+    embedded: EmbeddedData,
+    mode: str,
+) -> PdfSignatureStatus:
+    return await async_validate_pdf_signature(
+        sig,
+        signer_validation_context=_context(roots, embedded, False, mode),
+        ts_validation_context=_context(roots, embedded, False, "soft-fail"),
+        diff_policy=DEFAULT_DIFF_POLICY,
     )
 
 

@@ -6,11 +6,21 @@ from pathlib import Path
 
 import pytest
 from asn1crypto import pem
+from certomancer.registry import ServiceLabel
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfReadError
+from pyhanko.sign.validation.dss import DocumentSecurityStore
 
-from app.verification import TrustRootError, Verdict, load_trust_roots, verify_pdf
+from app.stamping import CoordinatePlacement, StampRequest, stamp
+from app.verification import (
+    Revocation,
+    TrustRootError,
+    Verdict,
+    load_trust_roots,
+    verify_pdf,
+)
 from app.verification import verify as verify_module
-from tests.stamping.documents import simple_pdf
+from tests.stamping.documents import SEAL_MM, simple_pdf
 from tests.stamping.pki import TestPki
 from tests.verification.stamped import stamp_file
 
@@ -60,3 +70,44 @@ def test_failure_inside_validation_is_cannot_verify(
     assert "damaged object stream" in sig.reasons[0].en
     assert report.verdict is Verdict.CANNOT_VERIFY
     assert report.exit_code == 2
+
+
+def _with_crls_in_dss(pki: TestPki, signed: Path, out: Path) -> Path:
+    """Add the CAs' current CRLs to the file's DSS, as an archiver would."""
+    registry = pki.arch.service_registry
+    crls = [registry.get_crl(ServiceLabel(name)) for name in ("org", "root")]
+    out.write_bytes(signed.read_bytes())
+    with out.open("r+b") as handle:
+        writer = IncrementalPdfFileWriter(handle)
+        DocumentSecurityStore.supply_dss_in_writer(
+            writer, None, certs=[pki.cert("org"), pki.root], crls=crls
+        )
+        writer.write_in_place()
+    return out
+
+
+def test_revoked_seal_with_embedded_crl_is_invalid(
+    tmp_path: Path, pki: TestPki, seal: bytes
+) -> None:
+    request = StampRequest(
+        input=simple_pdf(tmp_path / "in.pdf"),
+        output=tmp_path / "revoked.pdf",
+        seal_png=seal,
+        seal_width_mm=SEAL_MM,
+        seal_height_mm=SEAL_MM,
+        placement=CoordinatePlacement(1, 50.0, 50.0),
+    )
+    signed = stamp(request, pki.signer("seal-revoked")).output
+    good = stamp_file(pki, seal, simple_pdf(tmp_path / "in2.pdf"), tmp_path / "g.pdf")
+
+    revoked = verify_pdf(
+        _with_crls_in_dss(pki, signed, tmp_path / "r2.pdf"), [pki.root], online=False
+    )
+    fine = verify_pdf(
+        _with_crls_in_dss(pki, good, tmp_path / "g2.pdf"), [pki.root], online=False
+    )
+
+    assert revoked.verdict is Verdict.INVALID
+    assert revoked.signatures[0].revocation is Revocation.REVOKED
+    assert fine.verdict is Verdict.VALID, fine.to_json()
+    assert fine.signatures[0].revocation is Revocation.GOOD_EMBEDDED
