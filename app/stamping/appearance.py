@@ -8,10 +8,16 @@ signatures look tampered with. Each widget's appearance is a form XObject
 that paints the PNG (its alpha channel becomes an ``/SMask``) at the seal's
 physical size, with a ``/Matrix`` that turns it upright on rotated pages.
 No text is drawn, so no font needs embedding.
+
+A batch stamps the same seal on every document, so the decoded image and its
+Flate-encoded image XObjects (colour and alpha mask) are kept per process and
+copied into each document's writer; encoding a seal image is otherwise a good
+part of preparing a one-page document.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import warnings
@@ -22,7 +28,7 @@ from PIL import Image, UnidentifiedImageError
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.images import pil_image
-from pyhanko.pdf_utils.writer import BasePdfFileWriter
+from pyhanko.pdf_utils.writer import BasePdfFileWriter, PdfFileWriter
 
 from app.stamping.errors import PlacementError, SealImageError
 from app.stamping.pdfobj import (
@@ -68,22 +74,61 @@ def load_seal(png: bytes, width_mm: float, height_mm: float, path: Path) -> Seal
             path,
         )
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(png))
-            if image.width * image.height > _MAX_PIXELS:
-                raise ValueError("seal image has too many pixels")
-            image.load()
+        return _decoded(png, mm_to_pt(width_mm), mm_to_pt(height_mm))
     except (UnidentifiedImageError, OSError, ValueError, Warning) as exc:
         raise SealImageError(
             f"{path}: the seal image is not a readable PNG ({exc}).",
             f"{path}：印章图像不是可读取的 PNG 图片（{exc}）。",
             path,
         ) from exc
+
+
+@functools.lru_cache(maxsize=8)
+def _decoded(png: bytes, width_pt: float, height_pt: float) -> SealArt:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        image = Image.open(io.BytesIO(png))
+        if image.width * image.height > _MAX_PIXELS:
+            raise ValueError("seal image has too many pixels")
+        image.load()
     rgba = image.convert("RGBA")
     if rgba.getchannel("A").getextrema() == (255, 255):
         rgba = rgba.convert("RGB")  # fully opaque: no mask needed
-    return SealArt(rgba, mm_to_pt(width_mm), mm_to_pt(height_mm))
+    return SealArt(rgba, width_pt, height_pt)
+
+
+@dataclass(frozen=True)
+class _EncodedImage:
+    """An image XObject's dictionary and its encoded data, for any writer."""
+
+    entries: tuple[tuple[str, generic.PdfObject], ...]
+    data: bytes
+    mask: _EncodedImage | None
+
+
+@functools.lru_cache(maxsize=64)
+def _encoded(art: SealArt, box: tuple[int, int, int, int] | None) -> _EncodedImage:
+    image = art.image if box is None else art.image.crop(box)
+    scratch = PdfFileWriter()  # type: ignore[no-untyped-call]
+    return _capture(pil_image(image, scratch))
+
+
+def _capture(ref: generic.IndirectObject) -> _EncodedImage:
+    stream = deref(ref)
+    assert isinstance(stream, generic.StreamObject)
+    mask_ref = stream.get("/SMask")
+    mask = _capture(mask_ref) if isinstance(mask_ref, generic.IndirectObject) else None
+    entries = tuple((k, v) for k, v in stream.items() if k not in ("/SMask", "/Length"))
+    return _EncodedImage(entries, stream.encoded_data, mask)
+
+
+def _add_image(
+    writer: BasePdfFileWriter, image: _EncodedImage
+) -> generic.IndirectObject:
+    header = dictionary(dict(image.entries))
+    if image.mask is not None:
+        header[pdf_name("/SMask")] = _add_image(writer, image.mask)
+    return writer.add_object(generic.StreamObject(header, encoded_data=image.data))
 
 
 def piece_sizes(art: SealArt, count: int, path: Path) -> list[tuple[float, float]]:
@@ -110,13 +155,13 @@ def paint_spots(
     for spot in spots:
         if spot.piece is None:
             if whole is None:
-                whole = pil_image(art.image, writer)
+                whole = _add_image(writer, _encoded(art, None))
             image_ref = whole
         else:
             index, count = spot.piece
             start, end = slice_bounds(art.image.width, count)[index]
-            piece = art.image.crop((start, 0, end, art.image.height))
-            image_ref = pil_image(piece, writer)
+            box = (start, 0, end, art.image.height)
+            image_ref = _add_image(writer, _encoded(art, box))
         appearances.append(_appearance(writer, image_ref, spot))
     return appearances
 

@@ -56,7 +56,12 @@ from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, Signer
 from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
-from pyhanko.sign.signers.pdf_signer import PdfTBSDocument, PostSignInstructions
+from pyhanko.sign.signers.pdf_signer import (
+    PdfSigningSession,
+    PdfTBSDocument,
+    PostSignInstructions,
+    PreSignValidationStatus,
+)
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.stamp import NoOpStampStyle
 from pyhanko_certvalidator import ValidationContext
@@ -273,7 +278,7 @@ async def _prepare_open(
             session = pdf_signer.init_signing_session(writer, existing_fields_only=True)
         with _signing(source):
             info = await session.perform_presign_validation(writer)
-            reserved = await session.estimate_signature_container_size(info)
+            reserved = await _reserved_size(session, info, signer, timestamper, context)
         with _signing(source), _reading(source, disk_errors=True):
             tbs = session.prepare_tbs_document(
                 validation_info=info, bytes_reserved=reserved
@@ -310,6 +315,38 @@ async def _prepare_open(
         pages=tuple(sorted({s.page + 1 for s in spots})),
         sha256_before=sha256_before,
     )
+
+
+# The hole reserved for a B-B signature depends only on the certificate, its
+# chain and the digest algorithm, so a batch sizes it once: pyHanko's estimate
+# is a complete dry-run signing, as costly as the real one. B-T and B-LT hold a
+# time-stamp token and validation data whose size varies, so they are sized
+# every time.
+_RESERVED_SIZES: dict[tuple[bytes, ...], int] = {}
+
+
+async def _reserved_size(
+    session: PdfSigningSession,
+    info: PreSignValidationStatus | None,
+    signer: Signer,
+    timestamper: HTTPTimeStamper | None,
+    context: ValidationContext | None,
+) -> int:
+    if timestamper is not None or context is not None or info is not None:
+        return int(await session.estimate_signature_container_size(info))
+    assert signer.signing_cert is not None
+    key = (
+        signer.signing_cert.dump(),
+        *(c.dump() for c in signer.cert_registry),
+        _MD.encode(),
+    )
+    size = _RESERVED_SIZES.get(key)
+    if size is None:
+        size = int(await session.estimate_signature_container_size(info))
+        if len(_RESERVED_SIZES) > 32:
+            _RESERVED_SIZES.clear()
+        _RESERVED_SIZES[key] = size
+    return size
 
 
 async def async_finish(
