@@ -6,6 +6,11 @@ modified after sealing, revoked), 2 when the verdict is indeterminate
 
 Trust roots come from ``--trust``; without it, from the workspace setting
 ``trust.roots`` and the demo workspace's root, when these exist.
+
+``--report OUT.pdf`` also writes the verification report (验章报告) as a
+bilingual PDF, whatever the verdict; the exit code stays the verdict's. An
+existing ``OUT.pdf`` or a folder that cannot take it is refused before the
+file is verified.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from asn1crypto import x509
 
 from app.cli.context import CliState
 from app.cli.output import echo_pairs
+from app.errors import InputError
 from app.verification import (
     SignatureReport,
     TrustRootError,
@@ -25,6 +31,7 @@ from app.verification import (
     load_trust_roots,
     verify_pdf,
 )
+from app.verification.report_pdf import write_report_pdf
 from app.verification.trust import split_setting
 
 __all__ = ["verify_command"]
@@ -72,6 +79,13 @@ class _NotValid(_VerdictExit):
     "--offline", is_flag=True, help="Do not fetch revocation data (OCSP, CRL)."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--report",
+    "report_pdf",
+    metavar="OUT.pdf",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the verification report (验章报告) as a PDF; never overwrites.",
+)
 @click.pass_context
 def verify_command(
     ctx: click.Context,
@@ -79,19 +93,48 @@ def verify_command(
     trust: tuple[Path, ...],
     offline: bool,
     as_json: bool,
+    report_pdf: Path | None,
 ) -> None:
     """Verify the seals of a PDF (验章). Exit 0 valid, 1 invalid, 2 otherwise."""
     state = ctx.ensure_object(CliState)
+    if report_pdf is not None:
+        _check_report_target(report_pdf)
     roots = _roots(state, trust)
     report = verify_pdf(file, roots, online=not offline)
     if as_json:
         click.echo(report.to_json())
     else:
         _print(state, report)
+    if report_pdf is not None:
+        write_report_pdf(report, file, report_pdf)
+        written = state.text(
+            f"Report written to {report_pdf}", f"验章报告已写入 {report_pdf}"
+        )
+        click.echo(written, err=as_json)
     if report.exit_code == 1:
         raise _Invalid
     if report.exit_code:
         raise _NotValid
+
+
+def _check_report_target(out: Path) -> None:
+    """Refuse an existing report file or a missing folder before verifying."""
+    if out.exists():
+        raise InputError(
+            f"{out}: the file already exists; the report is not written over it.",
+            f"{out}：文件已存在，验章报告不会覆盖它。",
+        )
+    folder = out.parent
+    if not folder.is_dir():
+        raise InputError(
+            f"{out}: the folder {folder} does not exist.",
+            f"{out}：文件夹 {folder} 不存在。",
+        )
+    if not os.access(folder, os.W_OK):
+        raise InputError(
+            f"{out}: the folder {folder} is not writable.",
+            f"{out}：文件夹 {folder} 不可写入。",
+        )
 
 
 def _roots(state: CliState, given: tuple[Path, ...]) -> tuple[x509.Certificate, ...]:
