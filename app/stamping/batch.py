@@ -2,16 +2,20 @@
 
 :func:`stamp_documents` is the stamping use case (see
 :mod:`app.stamping.service` for what happens to each document and why it is
-crash safe). One thread prepares documents (parse, place, digest) while the
-calling thread has the token sign the previous one and records it. A bad
-document is reported and skipped; a token failure stops the batch, and the
-report then says of every document whether it was stamped, refused, failed
-or not attempted.
+crash safe). Three steps overlap: one thread checks and prepares document
+N+1 (policy, parse, place, digest) while another has the token sign document
+N and a third completes and records document N-1 (fill the signature in,
+fsync, verify, log, archive, rename). The token is never kept waiting for the
+desk's bookkeeping, which matters on a slow token. Documents are still
+recorded one at a time and in order. A bad document is reported and skipped;
+a token failure stops the batch, and the report then says of every document
+whether it was stamped, refused, failed or not attempted.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -25,7 +29,14 @@ from app.admin.roles import Actor
 from app.admin.seals import KeyStore, SealImageData, get_seal, seal_image
 from app.errors import InputError
 from app.stamping import output as out
-from app.stamping.engine import PreparedStamp, discard, finish, prepare, publish
+from app.stamping.engine import (
+    PreparedStamp,
+    complete,
+    discard,
+    prepare,
+    publish,
+    sign_prepared,
+)
 from app.stamping.errors import OutputPathError, StampingError
 from app.stamping.request import StampRequest
 from app.stamping.service import (
@@ -76,11 +87,13 @@ def stamp_documents(
     tokens: TokenManager,
     usb_pin: PinHandler,
     progress: Progress | None = None,
+    cancel: threading.Event | None = None,
 ) -> BatchReport:
     """Stamp every document of ``job``; see the module docs.
 
     ``usb_pin`` answers for a USB-key seal; an HSM seal's PIN comes from key
-    custody. ``progress`` hears of each document as it is settled.
+    custody. ``progress`` hears of each document as it is settled. Once
+    ``cancel`` is set, no further document is started.
 
     :raises TokenError: the seal's token is absent or the login failed
         (nothing was stamped).
@@ -100,8 +113,8 @@ def stamp_documents(
     with tokens.session(token, handler) as session:
         key = session.find_key(key_id=bytes.fromhex(seal.key_id))
         signer = TokenSigner(session, key)
-        run = _Run(Recording(opened, actor, seal, job), image, signer, progress)
-        return run.all()
+        rec = Recording(opened, actor, seal, job)
+        return _Run(rec, image, signer, progress, cancel).all()
 
 
 class _Run:
@@ -113,6 +126,7 @@ class _Run:
         image: SealImageData,
         signer: TokenSigner,
         progress: Progress | None,
+        cancel: threading.Event | None = None,
     ) -> None:
         self.rec = rec
         self.image = image
@@ -120,36 +134,73 @@ class _Run:
         self.progress = progress
         self.reports: list[DocumentReport | None] = [None] * len(rec.job.inputs)
         self.waiting = iter(range(len(rec.job.inputs)))
+        self.cancel = cancel
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel is not None and self.cancel.is_set()
 
     def all(self) -> BatchReport:
-        with ThreadPoolExecutor(1, thread_name_prefix="stamp-prepare") as pool:
+        with (
+            ThreadPoolExecutor(1, thread_name_prefix="stamp-prepare") as pool,
+            ThreadPoolExecutor(1, thread_name_prefix="stamp-sign") as signer,
+            ThreadPoolExecutor(1, thread_name_prefix="stamp-record") as recorder,
+        ):
             try:
-                self._pipeline(pool)
+                self._pipeline(pool, signer, recorder)
             except _TokenStopped as stop:
                 return self._stopped(stop.error)
+        if any(r is None for r in self.reports):  # only after a cancel
+            return self._not_attempted(
+                "Stamping was cancelled; the remaining documents were not attempted.",
+                "盖章已取消，其余文件未处理。",
+            )
         return BatchReport(tuple(r for r in self.reports if r is not None))
 
-    def _pipeline(self, pool: ThreadPoolExecutor) -> None:
-        current = self._admit_next(pool)
-        while current is not None:
-            with self._cleanup_on_failure(current):
-                prepared = self._prepared(current)
-            if prepared is None:
-                current = self._admit_next(pool)
-                continue
-            following = self._admit_next(pool)
-            try:
-                self._finish(current, prepared)
-            except BaseException:
-                if following is not None:
-                    self._abandon(following)
-                raise
-            current = following
+    def _pipeline(
+        self,
+        pool: ThreadPoolExecutor,
+        signer: ThreadPoolExecutor,
+        recorder: ThreadPoolExecutor,
+    ) -> None:
+        recording: Future[None] | None = None
+        try:
+            current = self._admit_next(pool)
+            while current is not None:
+                if self.cancelled:
+                    self._abandon(current)
+                    return
+                with self._cleanup_on_failure(current):
+                    prepared = self._prepared(current)
+                if prepared is None:
+                    current = self._admit_next(pool)
+                    continue
+                signing = signer.submit(self._sign, current, prepared)
+                following = self._admit_next(pool)  # while the token signs
+                try:
+                    cms = signing.result()
+                except BaseException:
+                    if following is not None:
+                        self._abandon(following)
+                    raise
+                if recording is not None:
+                    recording.result()  # one at a time, in order; errors surface
+                recording = None
+                if cms is not None:
+                    recording = recorder.submit(self._record, current, prepared, cms)
+                current = following
+        finally:
+            # The document signed last is recorded before the report is made,
+            # also when the token stopped the batch.
+            if recording is not None:
+                recording.result()
 
     # -- steps of one document ---------------------------------------------
 
     def _admit_next(self, pool: ThreadPoolExecutor) -> _Admitted | None:
         """Check the next documents until one is allowed; start preparing it."""
+        if self.cancelled:
+            return None
         for index in self.waiting:
             admitted = self._admit(pool, index)
             if admitted is not None:
@@ -212,10 +263,11 @@ class _Run:
             return None
         return prepared
 
-    def _finish(self, admitted: _Admitted, prepared: PreparedStamp) -> None:
+    def _sign(self, admitted: _Admitted, prepared: PreparedStamp) -> bytes | None:
+        """The token signs; a token failure stops the batch."""
         index = admitted.index
         try:
-            result = finish(prepared, self.signer, keep_part=True)
+            return sign_prepared(prepared, self.signer)
         except TokenError as exc:
             drop_note(admitted.note)
             self._settle(index, Outcome.FAILED, exc.en, exc.zh)
@@ -223,7 +275,20 @@ class _Run:
         except StampingError as exc:
             drop_note(admitted.note)
             self._settle(index, Outcome.REFUSED, exc.en, exc.zh)
+            return None
+
+    def _record(self, admitted: _Admitted, prepared: PreparedStamp, cms: bytes) -> None:
+        """Complete, verify, record and publish one signed document."""
+        index = admitted.index
+        try:
+            result = complete(prepared, cms, keep_part=True)
+        except StampingError as exc:
+            drop_note(admitted.note)
+            self._settle(index, Outcome.REFUSED, exc.en, exc.zh)
             return
+        except BaseException:
+            drop_note(admitted.note)
+            raise
         crash_point("after-part")
         try:
             entry = record_stamp(self.rec, admitted.decision, result)
@@ -309,6 +374,9 @@ class _Run:
             self.progress(index, report)
 
     def _stopped(self, error: TokenError) -> BatchReport:
+        return self._not_attempted(error.en, error.zh)
+
+    def _not_attempted(self, en: str, zh: str) -> BatchReport:
         job = self.rec.job
         for index, report in enumerate(self.reports):
             if report is None:
@@ -316,7 +384,7 @@ class _Run:
                     job.inputs[index], job.outputs[index], Outcome.NOT_ATTEMPTED
                 )
         done = tuple(r for r in self.reports if r is not None)
-        return BatchReport(done, error.en, error.zh)
+        return BatchReport(done, en, zh)
 
 
 def _unnamed(text: str, prefix: str) -> str:

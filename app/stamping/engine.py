@@ -358,11 +358,32 @@ async def async_finish(
     verification never leaves an output behind. With ``keep_part`` the
     verified ``.part`` file is not renamed; :func:`publish` does that.
     """
-    request = prepared.request
-    source = request.input
+    cms = await async_sign_prepared(prepared, signer)
+    return await async_complete(prepared, cms, keep_part=keep_part)
+
+
+def sign_prepared(prepared: PreparedStamp, signer: Signer) -> bytes:
+    """The first half of :func:`finish`; see :func:`async_sign_prepared`."""
+    return asyncio.run(async_sign_prepared(prepared, signer))
+
+
+def complete(
+    prepared: PreparedStamp, cms: bytes, *, keep_part: bool = False
+) -> StampResult:
+    """The second half of :func:`finish`; see :func:`async_complete`."""
+    return asyncio.run(async_complete(prepared, cms, keep_part=keep_part))
+
+
+async def async_sign_prepared(prepared: PreparedStamp, signer: Signer) -> bytes:
+    """Have the signer sign the prepared digest; the CMS signature's bytes.
+
+    Only the signer works here (the token, and the TSA for B-T and up), so a
+    batch can complete the previous document meanwhile. On failure the
+    ``.part`` file is removed.
+    """
     try:
         _same_certificate(prepared, signer)
-        with _signing(source):
+        with _signing(prepared.request.input):
             cms = await signer.async_sign(
                 prepared.document_digest,
                 prepared.md_algorithm,
@@ -372,7 +393,23 @@ async def async_finish(
                     signing_time=prepared.signing_time
                 ),
             )
-            await _complete(prepared, cms.dump())
+            return bytes(cms.dump())
+    except BaseException:
+        discard(prepared)
+        raise
+
+
+async def async_complete(
+    prepared: PreparedStamp, cms: bytes, *, keep_part: bool = False
+) -> StampResult:
+    """Fill the signature in, fsync, verify and (unless ``keep_part``) rename.
+
+    On failure the ``.part`` file is removed.
+    """
+    request = prepared.request
+    try:
+        with _signing(request.input):
+            await _complete(prepared, cms)
         out.flush_to_disk(prepared.stream)
         sha256_after = out.sha256_of(prepared.stream)
         prepared.stream.close()
