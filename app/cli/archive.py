@@ -173,6 +173,61 @@ def archive_get(ctx: click.Context, entry_id: int, output: Path) -> None:
     )
 
 
+@archive_group.command("export")
+@click.argument("entry_id", metavar="ID", type=click.IntRange(min=1))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The package ZIP to write; it must not exist yet.",
+)
+@click.option(
+    "--offline", is_flag=True, help="Do not fetch revocation data (OCSP, CRL)."
+)
+@acting(required=True)
+@json_option
+@click.pass_context
+def archive_export(
+    ctx: click.Context, entry_id: int, output: Path, offline: bool, as_json: bool
+) -> None:
+    """Write the evidence package (证据包) of a document; archivists only.
+
+    The package holds the signed PDF, its verification report, certificates,
+    revocation data, usage-log entries, the evidence bundle and a standalone
+    verify.py. Taking the PDF out is logged as a retrieval.
+    """
+    # Loaded here: it brings pyHanko, which the other archive commands need not.
+    from app.evidence_package.export import check_may_export, export_package
+
+    state: CliState = ctx.obj
+    opened = state.open()
+    actor = authenticate(ctx, state)
+    check_may_export(opened, actor)
+    summary = export_package(
+        opened, entry_id, output, actor_id=actor.person_id, online=not offline
+    )
+    if as_json:
+        echo_json(summary)
+        return
+    click.echo(
+        state.text(
+            f"Evidence package of entry {summary.entry_id} written to {output} "
+            f"({len(summary.files)} files).",
+            f"条目 {summary.entry_id} 的证据包已写入 {output}"
+            f"（{len(summary.files)} 个文件）。",
+        )
+    )
+    if not summary.anchored:
+        click.echo(
+            state.text(
+                "The evidence is not yet anchored on the chain; run 'sealdesk "
+                "sync' and export again for a complete package.",
+                "存证尚未上链；请运行 sealdesk sync 后重新导出完整的证据包。",
+            )
+        )
+
+
 @archive_group.command("recheck")
 @json_option
 @click.pass_obj

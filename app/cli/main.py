@@ -39,6 +39,7 @@ _LAZY_COMMANDS = {
     "sync": "app.cli.evidence:sync_command",
     "token": "app.cli.token:token_group",
     "verify": "app.cli.verify:verify_command",
+    "verify-package": "app.cli.package:verify_package_command",
 }
 
 
