@@ -41,6 +41,7 @@ from app.stamping.service import (
     StampJob,
     outputs_for,
     recover_pending,
+    stamping_lock,
 )
 from hsm.errors import PinEntryCancelled
 from hsm.manager import TokenManager
@@ -257,7 +258,9 @@ def _confirm(state: CliState, actor: Actor, job: StampJob) -> None:
 
 
 def _say_recovered(state: CliState) -> None:
-    recovered = recover_pending(state.open())
+    opened = state.open()
+    with stamping_lock(opened):
+        recovered = recover_pending(opened)
     for path in recovered.published:
         click.echo(
             state.text(

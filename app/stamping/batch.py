@@ -49,6 +49,7 @@ from app.stamping.service import (
     drop_note,
     record_stamp,
     recover_pending,
+    stamping_lock,
     write_note,
 )
 from app.workspace import OpenWorkspace
@@ -97,8 +98,22 @@ def stamp_documents(
 
     :raises TokenError: the seal's token is absent or the login failed
         (nothing was stamped).
+    :raises StampingBusyError: another stamping run holds the workspace.
     """
-    recover_pending(opened)
+    with stamping_lock(opened):
+        recover_pending(opened)
+        return _stamp_locked(opened, actor, job, tokens, usb_pin, progress, cancel)
+
+
+def _stamp_locked(
+    opened: OpenWorkspace,
+    actor: Actor,
+    job: StampJob,
+    tokens: TokenManager,
+    usb_pin: PinHandler,
+    progress: Progress | None,
+    cancel: threading.Event | None,
+) -> BatchReport:
     seal = get_seal(opened.db, job.seal)
     image = seal_image(opened.db, seal.id)
     if image is None:

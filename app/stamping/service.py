@@ -34,11 +34,13 @@ import os
 import signal
 import sys
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from filelock import FileLock, Timeout
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from app.admin.approvals import get_approval
@@ -47,7 +49,7 @@ from app.admin.policy import UseDecision, consume, record_use_refusal
 from app.admin.roles import Actor
 from app.admin.seals import Seal
 from app.archive import ArchiveMetadata, archive_document, store_document
-from app.errors import InputError
+from app.errors import InputError, SealDeskError
 from app.evidence.record import EvidenceKind, EvidenceRecord, TimeSource, enqueue
 from app.evidence.sync import CRASH_ENV
 from app.stamping import output as out
@@ -71,12 +73,14 @@ __all__ = [
     "Recording",
     "RecoveryReport",
     "StampJob",
+    "StampingBusyError",
     "crash_point",
     "drop_note",
     "outputs_for",
     "pending_folder",
     "record_stamp",
     "recover_pending",
+    "stamping_lock",
     "tsa_time",
     "write_note",
 ]
@@ -85,6 +89,7 @@ log = logging.getLogger(__name__)
 
 STAMP_ACTION = "stamp"
 _PENDING = "pending"
+_LOCK_NAME = "stamping.lock"
 
 
 @dataclass(frozen=True)
@@ -218,6 +223,36 @@ def write_note(opened: OpenWorkspace, output: Path, sha256_before: str) -> Path:
 def drop_note(note: Path) -> None:
     """Forget a pending note once its document is settled."""
     note.unlink(missing_ok=True)
+
+
+class StampingBusyError(SealDeskError):
+    """Another stamping run holds the workspace."""
+
+
+@contextmanager
+def stamping_lock(opened: OpenWorkspace) -> Iterator[None]:
+    """Hold the workspace's stamping lock: one stamping run at a time.
+
+    Recovery deletes the ``.part`` files it finds unrecorded, so a second
+    run, in this process or another (the window and the CLI on one desk),
+    must not start while one is under way. The operating system releases the
+    lock when its holder dies, so a killed run never blocks the next.
+
+    :raises StampingBusyError: another run holds it; nothing is waited for.
+    """
+    lock = FileLock(opened.workspace.root / _LOCK_NAME)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise StampingBusyError(
+            f"{opened.workspace.root}: another stamping run is under way in this "
+            "workspace; try again when it has finished.",
+            f"{opened.workspace.root}：此工作区正在进行另一次盖章，请待其完成后再试。",
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def recover_pending(opened: OpenWorkspace) -> RecoveryReport:

@@ -28,6 +28,7 @@ from app.demo.workspace import (
     build_demo_workspace,
 )
 from app.seals.specs import RoundSealSpec
+from app.stamping.service import stamping_lock
 from app.workspace import GivenPassphrase, open_workspace
 from hsm.manager import TokenManager
 from hsm.provision import SOFTHSM_MODULE
@@ -254,3 +255,27 @@ def test_power_cut_is_healed_on_the_next_run(
     )
     assert ("finished an interrupted" in healed.err) == bool(logged)
     assert ("removed an unrecorded" in healed.err) == (not logged)
+
+
+def test_second_stamping_run_waits_for_none_and_says_why(
+    root: Path, tmp_path: Path
+) -> None:
+    (doc,) = _docs(tmp_path / "in", 1)
+    out = tmp_path / "out"
+    out.mkdir()
+    with (
+        open_workspace(root, GivenPassphrase(None)) as opened,
+        stamping_lock(opened),
+    ):
+        busy = sealdesk_process(
+            "--workspace", str(root), "stamp", str(doc), "-o", str(out),
+            "--seal", "合同专用章", "--category", "合同", "--as", "张经办",
+            "--password-stdin", "--page", "1", "--x", "100", "--y", "100",
+            "--yes", stdin=PASSWORD,
+        )  # fmt: skip
+
+    assert busy.code == 1, busy.err
+    assert "another stamping run is under way" in busy.err
+    assert "Traceback" not in busy.err
+    assert list(out.iterdir()) == []
+    assert _stamp_entries(root) == []
