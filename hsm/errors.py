@@ -4,13 +4,19 @@ Every failure of the token layer reaches callers as a :class:`TokenError`
 subclass. python-pkcs11 exceptions are translated by :func:`from_pkcs11` at the
 boundary (always ``raise ... from exc``). :class:`PinEntryCancelled` is not an
 error: it means the person chose not to enter a PIN, and callers drop it quietly.
+
+python-pkcs11 is imported inside :func:`from_pkcs11` only: every layer imports
+these classes, and the desktop window must open without loading the token
+library.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-from pkcs11 import exceptions as p11
+if TYPE_CHECKING:
+    from pkcs11 import exceptions as p11
 
 __all__ = [
     "BatchClosedError",
@@ -180,25 +186,6 @@ class TokenOperationError(TokenError):
         self.label = label
 
 
-_ABSENT = (
-    p11.TokenNotPresent,
-    p11.DeviceRemoved,
-    p11.SessionHandleInvalid,
-    p11.SessionClosed,
-    p11.NoSuchToken,
-    p11.TokenNotRecognised,
-    p11.SlotIDInvalid,
-)
-_MECHANISM = (
-    p11.MechanismInvalid,
-    p11.MechanismParamInvalid,
-    p11.FunctionNotSupported,
-    p11.KeyTypeInconsistent,
-)
-_KEY = (p11.NoSuchKey, p11.KeyHandleInvalid, p11.ObjectHandleInvalid)
-_PIN_WRONG = (p11.PinIncorrect, p11.PinInvalid, p11.PinLenRange)
-
-
 def from_pkcs11(
     exc: p11.PKCS11Error,
     label: str,
@@ -212,15 +199,35 @@ def from_pkcs11(
     The caller raises the result ``from exc``. PIN retry hints are passed in
     because they come from the token flags read after the failure.
     """
-    if isinstance(exc, _ABSENT):
+    from pkcs11 import exceptions as p11
+
+    absent = (
+        p11.TokenNotPresent,
+        p11.DeviceRemoved,
+        p11.SessionHandleInvalid,
+        p11.SessionClosed,
+        p11.NoSuchToken,
+        p11.TokenNotRecognised,
+        p11.SlotIDInvalid,
+    )
+    mechanism_errors = (
+        p11.MechanismInvalid,
+        p11.MechanismParamInvalid,
+        p11.FunctionNotSupported,
+        p11.KeyTypeInconsistent,
+    )
+    key_errors = (p11.NoSuchKey, p11.KeyHandleInvalid, p11.ObjectHandleInvalid)
+    pin_wrong = (p11.PinIncorrect, p11.PinInvalid, p11.PinLenRange)
+
+    if isinstance(exc, absent):
         return TokenAbsentError(label)
-    if isinstance(exc, _PIN_WRONG):
+    if isinstance(exc, pin_wrong):
         return PinIncorrectError(label, tries_left, count_low)
     if isinstance(exc, p11.PinLocked):
         return PinLockedError(label)
-    if isinstance(exc, _MECHANISM):
+    if isinstance(exc, mechanism_errors):
         return MechanismUnsupportedError(label, mechanism or type(exc).__name__)
-    if isinstance(exc, _KEY):
+    if isinstance(exc, key_errors):
         return KeyNotFoundError(label)
     log.debug("unmapped token error %s on %s", type(exc).__name__, label)
     return TokenOperationError(label, type(exc).__name__)

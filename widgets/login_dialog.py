@@ -1,36 +1,58 @@
-"""Logging in (登录): choose a person, give the password.
+"""Logging in (登录): choose a person, then a password or a token and its PIN.
 
-Token log-in comes later; the password check (argon2) runs in the background
-because it is slow on purpose. The password is passed to the service and not
-kept: the field is cleared after every attempt.
+The password check (argon2) and the token log-in (the token signs a fresh
+challenge, checked against the person's bound certificate) both run in the
+background: one is slow on purpose, the other waits on the token. The tokens
+present are listed in the background when the person chooses token log-in.
+
+Password and PIN are handed to the service and not kept: both fields are
+cleared after every attempt, and neither is ever logged.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
+    QRadioButton,
     QWidget,
 )
 
 from app.admin.auth import login_password
 from app.admin.people import Person, list_people
 from app.admin.roles import Actor
+from app.admin.tokens import GivenPin, login_with_token, pin_locked, present_tokens
 from app.i18n import pick
 from app.workspace import OpenWorkspace
 from widgets.tasks import Task, start_task
 from widgets.views.labels import roles_label
 
+if TYPE_CHECKING:
+    from app.admin.tokens import TokenInfo
+
 __all__ = ["LoginDialog"]
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Account:
+    name: str
+    has_password: bool
+    has_certificate: bool
 
 
 class LoginDialog(QDialog):
@@ -39,6 +61,7 @@ class LoginDialog(QDialog):
     logged_in = Signal(object)
     failed = Signal(object)
     people_loaded = Signal()
+    tokens_loaded = Signal()
 
     def __init__(
         self, opened: OpenWorkspace, lang: str, parent: QWidget | None = None
@@ -47,11 +70,30 @@ class LoginDialog(QDialog):
         self.opened = opened
         self.lang = lang
         self._task: Task | None = None
+        self._token_task: Task | None = None
+        self.accounts: dict[str, _Account] = {}
+        self.tokens: list[TokenInfo] = []
         self.setWindowTitle(self.text("Log in", "登录"))
+        self.setMinimumWidth(420)
         self.person = QComboBox()
+        self.person.currentIndexChanged.connect(self._person_changed)
+        self.by_password = QRadioButton(self.text("Password", "密码"))
+        self.by_token = QRadioButton(self.text("Token (USB key)", "令牌（USB Key）"))
+        self.by_password.setChecked(True)
+        self.method = QButtonGroup(self)
+        self.method.addButton(self.by_password)
+        self.method.addButton(self.by_token)
+        self.by_token.toggled.connect(self._method_changed)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token = QComboBox()
+        self.refresh_tokens = QPushButton(self.text("Refresh", "刷新"))
+        self.refresh_tokens.clicked.connect(self.list_tokens)
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setPlaceholderText(self.text("Token PIN", "令牌 PIN"))
         self.note = QLabel(self.text("Loading people…", "正在读取人员…"))
+        self.note.setWordWrap(True)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -60,14 +102,10 @@ class LoginDialog(QDialog):
         self.login_button.setEnabled(False)
         cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         cancel.setText(self.text("Cancel", "取消"))
-        self.setMinimumWidth(380)
         self.buttons.accepted.connect(self.log_in)
         self.buttons.rejected.connect(self.reject)
-        form = QFormLayout(self)
-        form.addRow(self.text("Person", "人员"), self.person)
-        form.addRow(self.text("Password", "密码"), self.password)
-        form.addRow(self.note)
-        form.addRow(self.buttons)
+        self._layout(form=QFormLayout(self))
+        self._method_changed()
         self._task = start_task(
             lambda: list_people(opened.db),
             self._show_people,
@@ -75,25 +113,55 @@ class LoginDialog(QDialog):
             owner=self,
         )
 
+    def _layout(self, form: QFormLayout) -> None:
+        methods = QHBoxLayout()
+        methods.addWidget(self.by_password)
+        methods.addWidget(self.by_token)
+        methods.addStretch(1)
+        token_row = QHBoxLayout()
+        token_row.addWidget(self.token, 1)
+        token_row.addWidget(self.refresh_tokens)
+        form.addRow(self.text("Person", "人员"), self.person)
+        form.addRow(self.text("Log in with", "登录方式"), methods)
+        form.addRow(self.text("Password", "密码"), self.password)
+        form.addRow(self.text("Token", "令牌"), token_row)
+        self._token_row = token_row
+        form.addRow(self.text("PIN", "PIN"), self.pin)
+        form.addRow(self.note)
+        form.addRow(self.buttons)
+        self.form = form
+
     def text(self, en: str, zh: str) -> str:
         return pick(self.lang, en, zh)
+
+    # -- people --------------------------------------------------------------
 
     def _show_people(self, people: list[Person]) -> None:
         self._task = None
         for p in people:
-            if p.active and p.has_password:
-                label = f"{p.name}（{roles_label(p.roles, self.lang)}）"
-                self.person.addItem(label, p.name)
-        ready = self.person.count() > 0
-        self.login_button.setEnabled(ready)
+            can_log_in = p.has_password or p.cert_sha256 is not None
+            if not (p.active and can_log_in):
+                continue
+            self.accounts[p.name] = _Account(
+                p.name, p.has_password, p.cert_sha256 is not None
+            )
+            self.person.addItem(
+                f"{p.name}（{roles_label(p.roles, self.lang)}）", p.name
+            )
         self.note.setText(
             ""
-            if ready
-            else self.text(
-                "Nobody can log in with a password yet.", "尚无可用密码登录的人员。"
-            )
+            if self.person.count()
+            else self.text("Nobody can log in yet.", "尚无可登录的人员。")
         )
+        self._update()
         self.people_loaded.emit()
+
+    def _person_changed(self) -> None:
+        """Someone without a password can only use their token."""
+        account = self.accounts.get(self.person.currentData() or "")
+        if account is not None and not account.has_password:
+            self.by_token.setChecked(True)
+        self._update()
 
     def choose(self, name: str) -> None:
         """Select the person called ``name``."""
@@ -102,21 +170,107 @@ class LoginDialog(QDialog):
             raise KeyError(name)
         self.person.setCurrentIndex(index)
 
+    # -- tokens --------------------------------------------------------------
+
+    def _method_changed(self) -> None:
+        token = self.by_token.isChecked()
+        self.form.setRowVisible(self.password, not token)
+        self.form.setRowVisible(self.pin, token)
+        self.form.setRowVisible(self._token_row, token)
+        if token and not self.tokens and self._token_task is None:
+            self.list_tokens()
+        self._update()
+
+    def list_tokens(self) -> None:
+        """Find the tokens inserted now, in the background."""
+        if self._token_task is not None:
+            return
+        db = self.opened.db
+        self.refresh_tokens.setEnabled(False)
+        self.note.setText(self.text("Looking for tokens…", "正在查找令牌…"))
+        self._token_task = start_task(
+            lambda: present_tokens(db), self._show_tokens, self._tokens_failed, self
+        )
+
+    def _show_tokens(self, tokens: list[TokenInfo]) -> None:
+        self._token_task = None
+        self.tokens = tokens
+        self.token.clear()
+        for t in tokens:
+            locked = pin_locked(t)
+            mark = self.text(" – PIN locked", "（PIN 已锁定）") if locked else ""
+            self.token.addItem(f"{t.label} ({t.serial}){mark}", t.serial)
+        self.refresh_tokens.setEnabled(True)
+        self.note.setText(
+            ""
+            if tokens
+            else self.text(
+                "No token is inserted. Insert your USB key and press Refresh.",
+                "未检测到令牌。请插入 USB Key 后点击“刷新”。",
+            )
+        )
+        self._update()
+        self.tokens_loaded.emit()
+
+    def _tokens_failed(self, exc: Exception) -> None:
+        self._token_task = None
+        self.refresh_tokens.setEnabled(True)
+        self.note.clear()
+        self._update()
+        self.failed.emit(exc)
+
+    def choose_token(self, label: str) -> None:
+        """Select the token labelled ``label``."""
+        for index, t in enumerate(self.tokens):
+            if t.label == label:
+                self.token.setCurrentIndex(index)
+                return
+        raise KeyError(label)
+
+    # -- logging in ----------------------------------------------------------
+
+    def _update(self) -> None:
+        account = self.accounts.get(self.person.currentData() or "")
+        if account is None or self._task is not None:
+            self.login_button.setEnabled(False)
+            return
+        if self.by_token.isChecked():
+            ready = account.has_certificate and self.token.currentData() is not None
+        else:
+            ready = account.has_password
+        self.login_button.setEnabled(ready)
+
     def log_in(self) -> None:
         name = self.person.currentData()
         if name is None or self._task is not None:
             return
+        if self.by_token.isChecked():
+            self._log_in_by_token(name)
+        else:
+            self._log_in_by_password(name)
+
+    def _log_in_by_password(self, name: str) -> None:
         password = self.password.text()
         self.password.clear()
         db = self.opened.db
+        self._start(lambda: login_password(db, name, password))
+
+    def _log_in_by_token(self, name: str) -> None:
+        serial = self.token.currentData()
+        pin = self.pin.text()
+        self.pin.clear()
+        if serial is None:
+            return
+        if not pin:
+            self.note.setText(self.text("Enter the token PIN.", "请输入令牌 PIN。"))
+            return
+        db, handler = self.opened.db, GivenPin(pin)
+        self._start(lambda: login_with_token(db, name, serial, handler))
+
+    def _start(self, work: Callable[[], Actor]) -> None:
         self.login_button.setEnabled(False)
         self.note.setText(self.text("Checking…", "正在验证…"))
-        self._task = start_task(
-            lambda: login_password(db, name, password),
-            self._done,
-            self._failed,
-            owner=self,
-        )
+        self._task = start_task(work, self._done, self._failed, owner=self)
 
     def _done(self, actor: Actor) -> None:
         self._task = None
@@ -126,6 +280,6 @@ class LoginDialog(QDialog):
 
     def _failed(self, exc: Exception) -> None:
         self._task = None
-        self.login_button.setEnabled(self.person.count() > 0)
         self.note.clear()
+        self._update()
         self.failed.emit(exc)

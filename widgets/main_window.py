@@ -4,15 +4,29 @@ The workspace opens in the background, then :class:`LoginDialog` asks who is
 at the desk, and the person's roles decide the tabs
 (:func:`widgets.views.role_tabs`). Every failure of a view or dialog comes
 here, to :meth:`MainWindow.show_error`.
+
+The status bar shows the tokens present, the evidence outbox and whether the
+chain node answers. A timer starts one background refresh at a time (see
+:mod:`app.desk_status`); the token driver and the network are never touched
+on the main thread, and only after the login dialog is up.
+
+With the environment variable ``SEALDESK_START_MARKER`` set, the window
+prints :data:`START_MARKER` and the heavy libraries already imported as soon
+as the login dialog is shown, then quits: the cold-start benchmark and test
+measure that moment.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QFormLayout,
     QInputDialog,
     QLabel,
@@ -20,11 +34,20 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QStatusBar,
     QTabWidget,
     QWidget,
 )
 
 from app.admin.roles import Actor
+from app.desk_status import (
+    ChainProbe,
+    OutboxSummary,
+    TokenScan,
+    outbox_summary,
+    probe_chain,
+    scan_tokens,
+)
 from app.errors import USER_ERRORS, Cancelled
 from app.i18n import pick
 from app.workspace import (
@@ -41,12 +64,35 @@ from widgets.tasks import Task, start_task
 from widgets.views import RoleTab, role_tabs
 from widgets.views.labels import roles_label
 
-__all__ = ["MainWindow"]
+__all__ = ["HEAVY_MODULES", "START_MARKER", "START_MARKER_ENV", "MainWindow"]
 
 log = logging.getLogger(__name__)
 
+START_MARKER_ENV = "SEALDESK_START_MARKER"
+START_MARKER = "sealdesk: login shown"
+# Libraries that must load only when their work is asked for, never at start.
+HEAVY_MODULES = ("pyhanko", "web3", "eth_account", "pypdfium2", "certomancer", "pkcs11")
+STATUS_INTERVAL_MS = 2000
+# The chain node is asked on every fifth refresh (every ten seconds).
+CHAIN_EVERY = 5
+
+
+@dataclass(frozen=True)
+class DeskStatus:
+    """One refresh of the status bar; ``chain`` is ``None`` when not asked."""
+
+    tokens: TokenScan
+    outbox: OutboxSummary
+    chain: ChainProbe | None
+
+
+def heavy_modules_loaded() -> list[str]:
+    return [name for name in HEAVY_MODULES if name in sys.modules]
+
 
 class MainWindow(QMainWindow):
+    status_refreshed = Signal(object)
+
     def __init__(self, root: Path, lang: str) -> None:
         super().__init__()
         self.root = root
@@ -69,6 +115,23 @@ class MainWindow(QMainWindow):
         self.switch_button.clicked.connect(self.log_out)
         self.switch_button.setVisible(False)
         self.status_form.addRow(self.switch_button)
+        self.desk_status: DeskStatus | None = None
+        self._status_busy = False
+        self._status_rounds = 0
+        self.tokens_label = QLabel()
+        self.outbox_label = QLabel()
+        self.chain_label = QLabel()
+        bar = QStatusBar()
+        for label in (self.tokens_label, self.outbox_label, self.chain_label):
+            label.setContentsMargins(8, 0, 8, 0)
+            bar.addPermanentWidget(label)
+        self.setStatusBar(bar)
+        # Status reads may wait on a token in use; they get a thread of their own.
+        self.status_pool = QThreadPool(self)
+        self.status_pool.setMaxThreadCount(1)
+        self.status_timer = QTimer(self)
+        self.status_timer.setInterval(STATUS_INTERVAL_MS)
+        self.status_timer.timeout.connect(self.refresh_status)
 
     def text(self, en: str, zh: str) -> str:
         return pick(self.lang, en, zh)
@@ -121,6 +184,8 @@ class MainWindow(QMainWindow):
         for label, value in rows:
             self.status_form.addRow(label, QLabel(value))
         self.start_login()
+        QTimer.singleShot(0, self.refresh_status)
+        self.status_timer.start()
 
     def start_login(self) -> None:
         """Ask who is at the desk; the dialog reports back by signal."""
@@ -145,6 +210,103 @@ class MainWindow(QMainWindow):
     def show_login(self, dialog: LoginDialog) -> None:
         """Open the dialog without blocking; tests may replace this method."""
         dialog.open()
+        if os.environ.get(START_MARKER_ENV):
+            self._announce_start()
+
+    def _announce_start(self) -> None:
+        heavy = ",".join(heavy_modules_loaded()) or "-"
+        print(f"{START_MARKER} heavy={heavy}", flush=True)
+        QTimer.singleShot(0, self._quit_after_start)
+
+    def _quit_after_start(self) -> None:
+        self.close()
+        QApplication.quit()
+
+    # -- the status bar -------------------------------------------------------
+
+    def refresh_status(self) -> None:
+        """Start one background read of the status, unless one is running."""
+        opened = self.opened
+        if opened is None or self._status_busy:
+            return
+        self._status_busy = True
+        ask_chain = self._status_rounds % CHAIN_EVERY == 0
+        self._status_rounds += 1
+
+        def work() -> DeskStatus:
+            chain = probe_chain(opened.db) if ask_chain else None
+            return DeskStatus(scan_tokens(opened.db), outbox_summary(opened.db), chain)
+
+        start_task(
+            work,
+            self._status_read,
+            self._status_failed,
+            owner=self,
+            pool=self.status_pool,
+        )
+
+    def _status_read(self, status: DeskStatus) -> None:
+        self._status_busy = False
+        if status.chain is None and self.desk_status is not None:
+            status = DeskStatus(status.tokens, status.outbox, self.desk_status.chain)
+        self.desk_status = status
+        self._show_tokens(status.tokens)
+        self._show_outbox(status.outbox)
+        if status.chain is not None:
+            self._show_chain(status.chain)
+        self.status_refreshed.emit(status)
+
+    def _status_failed(self, exc: Exception) -> None:
+        self._status_busy = False
+        log.warning("Status refresh failed: %s", error_text(exc, "en"))
+
+    def _show_tokens(self, scan: TokenScan) -> None:
+        if not scan.known:
+            if scan.en:
+                self.tokens_label.setText(
+                    self.text("Tokens: ", "令牌：") + scan.text(self.lang)
+                )
+            return
+        if not scan.tokens:
+            none = scan.text(self.lang) if scan.en else self.text("none", "无")
+            self.tokens_label.setText(self.text("Tokens: ", "令牌：") + none)
+            return
+        names = ", ".join(f"{t.label} ({t.serial})" for t in scan.tokens)
+        self.tokens_label.setText(self.text("Tokens: ", "令牌：") + names)
+
+    def _show_outbox(self, outbox: OutboxSummary) -> None:
+        last = (outbox.last_anchored_at or "")[:19].replace("T", " ")
+        if last:
+            text = self.text(
+                f"Evidence pending: {outbox.pending}, last anchored {last}",
+                f"待上链存证：{outbox.pending}，最近上链 {last}",
+            )
+        else:
+            text = self.text(
+                f"Evidence pending: {outbox.pending}, nothing anchored yet",
+                f"待上链存证：{outbox.pending}，尚无上链记录",
+            )
+        self.outbox_label.setText(text)
+
+    def _show_chain(self, chain: ChainProbe) -> None:
+        if not chain.configured:
+            text, colour = self.text("Chain: not set up", "区块链：未配置"), ""
+        elif chain.wrong_chain:
+            text = self.text(
+                f"Chain: wrong network (id {chain.chain_id})",
+                f"区块链：网络不符（ID {chain.chain_id}）",
+            )
+            colour = "#b71c1c"
+        elif chain.answers:
+            text = self.text(
+                f"Chain: online (id {chain.chain_id})",
+                f"区块链：在线（ID {chain.chain_id}）",
+            )
+            colour = "#1b5e20"
+        else:
+            text, colour = self.text("Chain: offline", "区块链：离线"), "#b71c1c"
+        self.chain_label.setStyleSheet(f"color: {colour};" if colour else "")
+        self.chain_label.setText(text)
 
     def _logged_in(self, actor: Actor) -> None:
         assert self.opened is not None
@@ -196,8 +358,10 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, "SealDesk", text)
 
     def closeEvent(self, event: object) -> None:
+        self.status_timer.stop()
         if self.opened is not None:
             # Background reads still running hold the database; let them end.
+            self.status_pool.waitForDone()
             QThreadPool.globalInstance().waitForDone()
             self.opened.close()
             self.opened = None

@@ -2,9 +2,11 @@
 
 Run as ``python -m widgets.screenshots OUTDIR``. It builds the demo workspace
 in a temporary folder with passphrase custody (so no keyring is needed), asks
-the officer for one approval so that the screens have something pending, then
-logs in as each role on the offscreen platform and saves one PNG per view and
-language, named ``<view>-<lang>.png``.
+the officer for one approval so that the screens have something pending and
+stamps one contract so that the archive has a document, then logs in as each
+role on the offscreen platform and saves one PNG per view and language, named
+``<view>-<lang>.png``. The archive view is shot with that contract selected
+and verified.
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 
 from app.admin.approvals import request_approval
 from app.admin.auth import login_password
+from app.admin.roles import Actor
 from app.demo.workspace import PEOPLE, DemoPerson, build_demo_workspace
-from app.workspace import GivenPassphrase, open_workspace
+from app.workspace import GivenPassphrase, OpenWorkspace, open_workspace
+from widgets.archive import ArchiveView
 from widgets.main_window import MainWindow
 from widgets.views.audit import AuditView
 from widgets.views.base import View
@@ -35,6 +39,7 @@ log = logging.getLogger(__name__)
 DEMO_PASSPHRASE = "sealdesk demo passphrase 2026"  # noqa: S105
 WINDOW_SIZE = (1280, 760)
 TIMEOUT_SECONDS = 60.0
+ARCHIVED_TITLE = "关于采购办公设备的合同"
 
 
 class ScreenshotError(RuntimeError):
@@ -75,6 +80,37 @@ def _prepare(root: Path) -> None:
             title="关于开展年度安全检查的通知",
             reason="对外发文 / outgoing notice",
         )
+        _stamp_contract(opened, officer, root.parent)
+
+
+def _stamp_contract(opened: OpenWorkspace, officer: Actor, folder: Path) -> None:
+    """Stamp one blank contract with 合同专用章, so the archive holds it."""
+    import pypdfium2
+
+    from app.admin.tokens import GivenPin, loaded_tokens
+    from app.stamping.batch import stamp_documents
+    from app.stamping.placement import CoordinatePlacement
+    from app.stamping.service import StampJob
+
+    source = folder / f"{ARCHIVED_TITLE}.pdf"
+    blank = pypdfium2.PdfDocument.new()
+    blank.new_page(595, 842)
+    blank.save(source)
+    blank.close()
+    job = StampJob(
+        inputs=(source,),
+        outputs=(folder / "stamped" / source.name,),
+        seal="合同专用章",
+        placement=CoordinatePlacement(-1, 150.0, 240.0),
+        category="合同",
+        reason="同意",
+    )
+    job.outputs[0].parent.mkdir()
+    # The demo HSM's PIN is kept by the workspace; no one is asked for it.
+    with loaded_tokens(opened.db) as tokens:
+        report = stamp_documents(opened, officer, job, tokens, GivenPin(""))
+    if not report.all_stamped:
+        raise ScreenshotError(f"stamping the demo contract failed: {report}")
 
 
 class _ShotWindow(MainWindow):
@@ -149,6 +185,12 @@ def _shoot_view(window: _ShotWindow, view: View, key: str, target: Path) -> None
     if isinstance(view, AuditView):
         view.check_button.click()
         window.wait(lambda: not view.busy, "the chain check")
+    if isinstance(view, ArchiveView):
+        view.select_entry(view.entries[0].id)
+        window.wait(
+            lambda: view.detail.report is not None and not view.busy,
+            "the verification of the archived contract",
+        )
     _save(window, target)
 
 

@@ -84,10 +84,13 @@ def start_task(
     on_done: Callable[[Any], None],
     on_failed: Callable[[Exception], None],
     owner: QObject | None = None,
+    pool: QThreadPool | None = None,
 ) -> Task:
     """Start ``work`` in the pool; call this on the main thread.
 
     With ``owner``, the callbacks are skipped if that object is deleted first.
+    ``pool`` runs work that may wait long (on a token in use, on the network)
+    apart from the global pool, so that it never holds up the screens' reads.
     """
     global _bridge
     if _bridge is None:
@@ -95,5 +98,5 @@ def start_task(
         _bridge.finished.connect(_deliver)
     task = Task(work, on_done, on_failed, owner)
     _running.add(task)
-    QThreadPool.globalInstance().start(task.run)
+    (pool or QThreadPool.globalInstance()).start(task.run)
     return task

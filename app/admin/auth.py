@@ -17,7 +17,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -31,13 +31,16 @@ from app.admin.passwords import verify_password
 from app.admin.roles import Actor, AuthMethod, current_roles
 from app.admin.store import reading
 from hsm.errors import TokenError
-from hsm.keys import KeyInfo
-from hsm.manager import TokenManager
-from hsm.mechanisms import SignatureAlgorithm, SignatureScheme
-from hsm.pin import PinHandler
-from hsm.tokens import TokenInfo
 from storage.database import Connection, Database
 from storage.usage_log import append
+
+if TYPE_CHECKING:
+    # The token layer loads python-pkcs11; a password log-in must not.
+    from hsm.keys import KeyInfo
+    from hsm.manager import TokenManager
+    from hsm.mechanisms import SignatureScheme
+    from hsm.pin import PinHandler
+    from hsm.tokens import TokenInfo
 
 __all__ = [
     "CHALLENGE_CONTEXT",
@@ -225,6 +228,8 @@ def _verify(
         "the token's signature does not match the bound certificate",
         "令牌签名与绑定证书不符",
     )
+    from hsm.mechanisms import SignatureAlgorithm
+
     digest_type = _HASHES.get(answer.scheme.digest)
     if digest_type is None:
         raise bad
@@ -249,6 +254,8 @@ def _verify(
 
 
 def _rsa_padding(answer: ChallengeSignature) -> padding.AsymmetricPadding:
+    from hsm.mechanisms import SignatureAlgorithm
+
     if answer.scheme.algorithm is SignatureAlgorithm.RSA_PKCS1V15:
         return padding.PKCS1v15()
     digest = _HASHES[answer.scheme.digest]()

@@ -19,7 +19,7 @@ from widgets.views.approvals import ApprovalsView
 from widgets.views.audit import AuditView
 from widgets.views.base import View
 from widgets.views.grants import GrantsView
-from widgets.views.officer import OfficerView
+from widgets.views.officer import officer_tab
 from widgets.views.people import PeopleView
 from widgets.views.seals import SealsView
 from widgets.views.settings import SettingsView
@@ -46,13 +46,19 @@ def role_tabs(opened: OpenWorkspace, actor: Actor, lang: str) -> list[RoleTab]:
 
     tabs = []
     if Role.OFFICER in actor.roles:
-        view: View = OfficerView(opened, actor, lang)
-        tabs.append(single("officer", view, "My seals", "我的印章"))
+        inner, views = officer_tab(opened, actor, lang)
+        view: View = views["officer"]
+        tabs.append(RoleTab("officer", title("Stamping", "盖章"), inner, views))
     if Role.APPROVER in actor.roles:
         view = ApprovalsView(opened, actor, lang)
         tabs.append(single("approvals", view, "Approvals", "用印审批"))
     if Role.ADMINISTRATOR in actor.roles:
         tabs.append(_administration(opened, actor, lang))
+    if Role.ARCHIVIST in actor.roles:
+        from widgets.archive import ArchiveView
+
+        view = ArchiveView(opened, actor, lang)
+        tabs.append(single("archive", view, "Archive", "档案"))
     if Role.AUDITOR in actor.roles:
         view = AuditView(opened, actor, lang)
         tabs.append(single("audit", view, "Audit", "审计"))
@@ -67,6 +73,9 @@ def _administration(opened: OpenWorkspace, actor: Actor, lang: str) -> RoleTab:
         "people": PeopleView(opened, actor, lang),
         "grants": GrantsView(opened, actor, lang),
     }
+    # A new seal or person appears in the grants' filters and dialog.
+    for source in ("seals", "people"):
+        views[source].changed.connect(views["grants"].load)  # type: ignore[attr-defined]
     inner = QTabWidget()
     inner.addTab(views["seals"], pick(lang, "Seals", "印章"))
     inner.addTab(views["people"], pick(lang, "People", "人员"))

@@ -1,6 +1,8 @@
-"""My seals (我的印章): the officer's seals with validity, quota and approvals.
+"""The officer's tab: stamping (盖章) and My seals (我的印章).
 
-Read-only: stamping itself is the stamping screen's work.
+:func:`officer_tab` puts the stamping screen (:mod:`widgets.stamping`) and
+:class:`OfficerView` side by side as inner tabs. My seals is read-only: the
+officer's seals with validity, quota and approvals.
 """
 
 from __future__ import annotations
@@ -9,18 +11,19 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QLabel, QTableWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import QLabel, QTableWidgetItem, QTabWidget, QVBoxLayout
 
 from app.admin.approvals import Approval, list_approvals
 from app.admin.grants import Grant, list_grants
 from app.admin.roles import Actor
 from app.admin.seals import Seal, list_seals, seal_image
+from app.i18n import pick
 from app.workspace import OpenWorkspace
 from widgets.views.base import View, fill_table, make_table
 from widgets.views.labels import approval_label, seal_status_label, yes_no
 from widgets.views.seals import IMAGE_SIZE, seal_pixmap
 
-__all__ = ["MySeal", "OfficerView"]
+__all__ = ["MySeal", "OfficerView", "officer_tab"]
 
 
 @dataclass(frozen=True)
@@ -102,3 +105,23 @@ class OfficerView(View):
     def _left(self, grant: Grant) -> str:
         left = grant.quota_left
         return self.text("unlimited", "不限") if left is None else str(left)
+
+
+def officer_tab(
+    opened: OpenWorkspace, actor: Actor, lang: str
+) -> tuple[QTabWidget, dict[str, View]]:
+    """The officer's inner tabs and their views (``stamping``, ``officer``).
+
+    The stamping screen is imported here, after log-in: it brings the PDF
+    and token libraries, which the login dialog must not wait for.
+    """
+    from widgets.stamping import StampingView
+
+    views: dict[str, View] = {
+        "stamping": StampingView(opened, actor, lang),
+        "officer": OfficerView(opened, actor, lang),
+    }
+    inner = QTabWidget()
+    inner.addTab(views["stamping"], pick(lang, "Stamp documents", "文件盖章"))
+    inner.addTab(views["officer"], pick(lang, "My seals", "我的印章"))
+    return inner, views
