@@ -65,6 +65,13 @@ def _positive_int(value: str) -> str:
     return str(number)
 
 
+def _whole_hours(value: str) -> str:
+    number = int(value)
+    if number < 0:
+        raise ValueError("a whole number of hours, 0 or more, is expected")
+    return str(number)
+
+
 def _address(value: str) -> str:
     if not re.fullmatch(r"0x[0-9a-fA-F]{40}", value.strip()):
         raise ValueError("a 0x-prefixed 20-byte address is expected")
@@ -133,6 +140,14 @@ SETTINGS: dict[str, Setting] = {
             "Oldest age of a pending leaf before its batch is anchored",
             "待锚定存证的最长等待时间（秒）",
             _positive_int,
+        ),
+        Setting(
+            "revocation.max_age_hours",
+            "Hours a cached OCSP response or CRL counts as fresh when verifying "
+            "(default 24; 0 always asks online first)",
+            "验章时缓存的 OCSP 响应或 CRL 视为有效的小时数"
+            "（默认 24；0 表示总是先在线查询）",
+            _whole_hours,
         ),
         Setting(
             "ui.language",

@@ -7,6 +7,13 @@ modified after sealing, revoked), 2 when the verdict is indeterminate
 Trust roots come from ``--trust``; without it, from the workspace setting
 ``trust.roots`` and the demo workspace's root, when these exist.
 
+When the workspace exists (and ``--no-workspace`` is not given) it is opened,
+and the report also names the workspace's seal behind each signature and,
+for a document stamped here, where its evidence stands (from the evidence
+tables; ``--chain`` also checks it against the ``chain.rpc_url`` node).
+Revocation data fetched online is kept in the workspace and reused; see
+:mod:`app.verification.revocation_cache`.
+
 ``--report OUT.pdf`` also writes the verification report (验章报告) as a
 bilingual PDF, whatever the verdict; the exit code stays the verdict's. An
 existing ``OUT.pdf`` or a folder that cannot take it is refused before the
@@ -31,8 +38,13 @@ from app.verification import (
     load_trust_roots,
     verify_pdf,
 )
+from app.verification.known import with_workspace_facts, workspace_cache
 from app.verification.report_pdf import write_report_pdf
+from app.verification.result import EvidenceInfo
 from app.verification.trust import split_setting
+from app.workspace import OpenWorkspace
+from storage.settings import get_setting
+from storage.workspace import Workspace
 
 __all__ = ["verify_command"]
 
@@ -78,6 +90,16 @@ class _NotValid(_VerdictExit):
 @click.option(
     "--offline", is_flag=True, help="Do not fetch revocation data (OCSP, CRL)."
 )
+@click.option(
+    "--chain",
+    is_flag=True,
+    help="Also check the document's evidence against the chain (chain.rpc_url).",
+)
+@click.option(
+    "--no-workspace",
+    is_flag=True,
+    help="Do not open the workspace: no seal names, evidence or revocation cache.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option(
     "--report",
@@ -92,6 +114,8 @@ def verify_command(
     file: Path,
     trust: tuple[Path, ...],
     offline: bool,
+    chain: bool,
+    no_workspace: bool,
     as_json: bool,
     report_pdf: Path | None,
 ) -> None:
@@ -99,8 +123,11 @@ def verify_command(
     state = ctx.ensure_object(CliState)
     if report_pdf is not None:
         _check_report_target(report_pdf)
-    roots = _roots(state, trust)
-    report = verify_pdf(file, roots, online=not offline)
+    opened = _workspace(state, no_workspace)
+    roots = _roots(state, trust, opened)
+    cache = None if opened is None else workspace_cache(opened)
+    report = verify_pdf(file, roots, online=not offline, cache=cache)
+    report = with_workspace_facts(report, opened, chain=chain)
     if as_json:
         click.echo(report.to_json())
     else:
@@ -137,16 +164,26 @@ def _check_report_target(out: Path) -> None:
         )
 
 
-def _roots(state: CliState, given: tuple[Path, ...]) -> tuple[x509.Certificate, ...]:
-    paths = list(given) or _configured(state)
+def _workspace(state: CliState, no_workspace: bool) -> OpenWorkspace | None:
+    """The workspace, opened when it exists and is wanted."""
+    if no_workspace or not Workspace(state.root).exists():
+        return None
+    return state.open()
+
+
+def _roots(
+    state: CliState, given: tuple[Path, ...], opened: OpenWorkspace | None
+) -> tuple[x509.Certificate, ...]:
+    paths = list(given) or _configured(state, opened)
     try:
         return load_trust_roots(paths)
     except TrustRootError as exc:
         raise _TrustUsageError(state.text(exc.en, exc.zh)) from exc
 
 
-def _configured(state: CliState) -> list[Path]:
-    paths = split_setting(state.setting("trust.roots"), os.pathsep)
+def _configured(state: CliState, opened: OpenWorkspace | None) -> list[Path]:
+    setting = None if opened is None else get_setting(opened.db, "trust.roots")
+    paths = split_setting(setting, os.pathsep)
     demo = state.root / _DEMO_ROOT
     if demo.is_file():
         paths.append(demo)
@@ -164,9 +201,43 @@ def _print(state: CliState, report: VerificationReport) -> None:
     )
     for reason in report.reasons:
         click.echo(f"  {reason.text(state.lang)}")
+    if report.evidence is not None:
+        click.echo()
+        _print_evidence(state, report.evidence)
     for sig in report.signatures:
         click.echo()
         _print_signature(state, sig)
+
+
+def _print_evidence(state: CliState, evidence: EvidenceInfo) -> None:
+    t = state.text
+    pairs: list[tuple[str, object]] = [
+        (
+            t("Evidence", "存证"),
+            t("anchored", "已上链")
+            if evidence.anchored
+            else t("not anchored", "尚未上链"),
+        ),
+        (t("Evidence state", "存证状态"), evidence.state),
+    ]
+    if evidence.batch_root is not None:
+        pairs.append((t("Batch root", "批次根"), evidence.batch_root))
+    if evidence.tx_hash is not None:
+        pairs.append((t("Transaction", "交易哈希"), evidence.tx_hash))
+    if evidence.anchored:
+        pairs += [
+            (t("Block", "区块"), evidence.block_number),
+            (t("Anchored at", "上链时间"), evidence.anchored_at or "-"),
+            (t("Confirmations", "确认数"), evidence.confirmations),
+        ]
+    check = evidence.chain_check
+    if check is not None:
+        outcome = check.outcome
+        if check.reason is not None:
+            outcome += f" ({check.reason.text(state.lang)})"
+        pairs.append((t("Chain check", "链上核验"), outcome))
+    echo_pairs(pairs)
+    click.echo(f"  {evidence.note.text(state.lang)}")
 
 
 def _print_signature(state: CliState, sig: SignatureReport) -> None:
@@ -177,6 +248,17 @@ def _print_signature(state: CliState, sig: SignatureReport) -> None:
         (t("Signature", "签名"), sig.field),
         (t("Verdict", "结论"), _verdict(state, sig.verdict.value)),
     ]
+    if sig.seal is not None:
+        seal = sig.seal
+        pairs.append(
+            (
+                t("Seal", "印章"),
+                t(
+                    f"{seal.name} ({seal.type_en}, {seal.type_zh})",
+                    f"{seal.name}（{seal.type_zh}）",
+                ),
+            )
+        )
     if signer is not None:
         pairs += [
             (t("Signer", "签章人"), signer.name),
@@ -202,7 +284,7 @@ def _print_signature(state: CliState, sig: SignatureReport) -> None:
                 "; ".join(f"{c.kind.value}: {c.detail}" for c in sig.changes) or "-",
             ),
             (t("Trust", "信任"), sig.trust.value),
-            (t("Revocation", "吊销状态"), sig.revocation.value),
+            (t("Revocation", "吊销状态"), sig.revocation_text.text(state.lang)),
         ]
     echo_pairs(pairs)
     for reason in sig.reasons:

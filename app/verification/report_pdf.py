@@ -6,8 +6,10 @@ that a person can read, file and hand on: every label and every reason in
 Chinese and English; the file's name, size and SHA-256, the hash also as a
 QR code; the overall verdict; and for each signature the seal image it
 shows, the signer, the signing time and its source, integrity, coverage,
-changes after signing, trust, revocation, its verdict and reasons; and when
-the check was made.
+changes after signing, trust, revocation, its verdict and reasons, and the
+workspace's seal (name and type) when the workspace knows it; the document's
+evidence on the chain when the workspace stamped it; and when the check was
+made.
 
 The page is laid out with fpdf2, which embeds a subset of the CJK font
 (TrueType or CFF outlines, collections too), so Chinese text renders and can
@@ -39,6 +41,7 @@ from app.verification.report_font import report_font
 from app.verification.result import (
     ChangeKind,
     Coverage,
+    EvidenceInfo,
     Message,
     Revocation,
     SignatureReport,
@@ -101,6 +104,7 @@ _REVOCATION: dict[Revocation, Message] = {
         "not revoked (embedded data)", "未吊销（文件内嵌数据）"
     ),
     Revocation.GOOD_ONLINE: Message("not revoked (online)", "未吊销（在线查询）"),
+    Revocation.GOOD_CACHED: Message("not revoked (cached data)", "未吊销（缓存数据）"),
     Revocation.REVOKED: Message("revoked", "已吊销"),
     Revocation.NOT_CHECKED: Message("not checked", "未检查"),
 }
@@ -138,6 +142,8 @@ def render_report_pdf(report: VerificationReport, document: Path) -> bytes:
     _title(pdf)
     _document_section(pdf, report, document)
     _verdict_section(pdf, report)
+    if report.evidence is not None:
+        _evidence_section(pdf, report.evidence)
     images = _images_by_field(document)
     for number, signature in enumerate(report.signatures, start=1):
         _signature_section(pdf, number, signature, images.get(signature.field))
@@ -307,6 +313,39 @@ def _verdict_section(pdf: _ReportPdf, report: VerificationReport) -> None:
     _rule(pdf)
 
 
+def _evidence_section(pdf: _ReportPdf, evidence: EvidenceInfo) -> None:
+    _heading(pdf, "区块链存证", "Evidence on the chain")
+    state = (
+        Message("anchored", "已上链")
+        if evidence.anchored
+        else Message("not anchored", "尚未上链")
+    )
+    rows = [_Row(Message("Status", "状态"), f"{_both(state)} ({evidence.state})")]
+    if evidence.batch_root is not None:
+        rows.append(
+            _Row(Message("Batch root", "批次根"), evidence.batch_root, one_line=True)
+        )
+    if evidence.tx_hash is not None:
+        rows.append(
+            _Row(Message("Transaction", "交易哈希"), evidence.tx_hash, one_line=True)
+        )
+    if evidence.anchored:
+        rows += [
+            _Row(Message("Block", "区块"), str(evidence.block_number)),
+            _Row(Message("Anchored at", "上链时间"), evidence.anchored_at or "-"),
+            _Row(Message("Confirmations", "确认数"), str(evidence.confirmations)),
+        ]
+    check = evidence.chain_check
+    if check is not None:
+        outcome = check.outcome
+        if check.reason is not None:
+            outcome += f"\n{check.reason.zh}\n{check.reason.en}"
+        rows.append(_Row(Message("Chain check", "链上核验"), outcome))
+    rows.append(_Row(Message("Note", "说明"), _both(evidence.note, "\n")))
+    _table(pdf, rows, _CONTENT_W)
+    _rule(pdf)
+
+
 def _verdict_badge(pdf: _ReportPdf, verdict: Verdict) -> None:
     text = _VERDICTS.get(verdict, Message(verdict.value, verdict.value))
     colour = _VERDICT_COLOURS.get(verdict, _MUTED)
@@ -345,6 +384,14 @@ def _signature_section(
 def _signature_rows(sig: SignatureReport) -> list[_Row]:
     verdict = _VERDICTS.get(sig.verdict, Message(sig.verdict.value, sig.verdict.value))
     rows = [_Row(Message("Verdict", "结论"), _both(verdict))]
+    if sig.seal is not None:
+        seal = sig.seal
+        rows.append(
+            _Row(
+                Message("Seal", "印章"),
+                f"{seal.name}\n{seal.type_zh} {seal.type_en}",
+            )
+        )
     signer = sig.signer
     if signer is None:
         return rows
@@ -376,7 +423,7 @@ def _signature_rows(sig: SignatureReport) -> list[_Row]:
         ),
         _Row(
             Message("Revocation", "吊销状态"),
-            _both(_REVOCATION.get(sig.revocation, _unknown(sig.revocation.value))),
+            _both(_REVOCATION.get(sig.revocation, sig.revocation_text)),
         ),
     ]
     return rows

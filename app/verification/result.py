@@ -15,11 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "ChainCheck",
     "Change",
     "ChangeKind",
     "Coverage",
+    "EvidenceInfo",
     "Message",
     "Revocation",
+    "SealInfo",
     "SignatureReport",
     "Signer",
     "SigningTime",
@@ -28,6 +31,7 @@ __all__ = [
     "Verdict",
     "VerificationReport",
     "combine",
+    "revocation_message",
 ]
 
 
@@ -69,6 +73,10 @@ class Revocation(enum.Enum):
 
     GOOD_EMBEDDED = "good (embedded data)"
     GOOD_ONLINE = "good (online)"
+    #: From the workspace's revocation cache, still fresh.
+    GOOD_CACHED = "good (cached)"
+    #: Only from cached data past its next update or the configured age.
+    GOOD_CACHED_STALE = "good (cached, stale)"
     REVOKED = "revoked"
     NOT_CHECKED = "not checked"
 
@@ -119,6 +127,24 @@ class Signer:
     organisation: str
     serial: str
     issuer: str
+    #: SHA-256 of the signing certificate (DER), lowercase hex.
+    cert_sha256: str = ""
+
+
+@dataclass(frozen=True)
+class SealInfo:
+    """The workspace's seal bound to the signing certificate.
+
+    ``type`` is the stored value (``official``, ``contract``, …);
+    ``type_en``/``type_zh`` are its names (official seal / 公章).
+    """
+
+    id: str
+    name: str
+    type: str
+    type_en: str
+    type_zh: str
+    status: str
 
 
 @dataclass(frozen=True)
@@ -154,6 +180,56 @@ class SignatureReport:
     modified_after_sealing: bool = False
     trust: Trust = Trust.NOT_CHECKED
     revocation: Revocation = Revocation.NOT_CHECKED
+    #: With :attr:`Revocation.GOOD_CACHED_STALE`: since when the data is stale.
+    revocation_stale_since: dt.datetime | None = None
+    #: The workspace's seal with this certificate, when a workspace knows it.
+    seal: SealInfo | None = None
+
+    @property
+    def revocation_text(self) -> Message:
+        """The revocation status as a person reads it, stale date included."""
+        return revocation_message(self.revocation, self.revocation_stale_since)
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    """What the chain node said about the document's evidence (``--chain``).
+
+    ``outcome`` is ``valid``, ``invalid`` or ``cannot_verify``; ``reason``
+    is the step that decided a negative outcome.
+    """
+
+    outcome: str
+    rpc_url: str
+    reason: Message | None = None
+    block_number: int | None = None
+    confirmations: int | None = None
+
+
+@dataclass(frozen=True)
+class EvidenceInfo:
+    """Where the evidence of a stamping done in this workspace stands.
+
+    Read from the workspace's evidence tables; ``state`` is ``none`` without
+    a record, ``waiting`` while the record is in no batch, else the batch
+    state (built, signed, sent, mined, confirmed). ``anchored`` once the
+    batch's transaction is in a block.
+    """
+
+    recorded: bool
+    anchored: bool
+    state: str
+    note: Message
+    leaf_id: int | None = None
+    batch_root: str | None = None
+    chain_id: int | None = None
+    tx_hash: str | None = None
+    block_number: int | None = None
+    block_hash: str | None = None
+    anchored_at: str | None = None
+    confirmations: int = 0
+    confirmed_at: str | None = None
+    chain_check: ChainCheck | None = None
 
 
 @dataclass(frozen=True)
@@ -166,6 +242,8 @@ class VerificationReport:
     signatures: tuple[SignatureReport, ...]
     reasons: tuple[Message, ...]
     checked_at: dt.datetime
+    #: The document's evidence, when the open workspace stamped it.
+    evidence: EvidenceInfo | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-ready values (enums by value, times in ISO 8601)."""
@@ -181,6 +259,31 @@ class VerificationReport:
     def exit_code(self) -> int:
         """0 valid, 1 invalid, 2 indeterminate or cannot verify."""
         return {Verdict.VALID: 0, Verdict.INVALID: 1}.get(self.verdict, 2)
+
+
+def revocation_message(
+    revocation: Revocation, stale_since: dt.datetime | None = None
+) -> Message:
+    """A revocation status in both languages."""
+    if revocation is Revocation.GOOD_CACHED_STALE:
+        since = (
+            stale_since.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+            if stale_since is not None
+            else "?"
+        )
+        return Message(
+            f"good (cached, stale since {since})", f"有效（缓存，已过期，自 {since}）"
+        )
+    return _REVOCATION_TEXT.get(revocation, Message(revocation.value, revocation.value))
+
+
+_REVOCATION_TEXT = {
+    Revocation.GOOD_EMBEDDED: Message("good (embedded data)", "有效（文件内嵌数据）"),
+    Revocation.GOOD_ONLINE: Message("good (online)", "有效（在线查询）"),
+    Revocation.GOOD_CACHED: Message("good (cached)", "有效（缓存）"),
+    Revocation.REVOKED: Message("revoked", "已吊销"),
+    Revocation.NOT_CHECKED: Message("not checked", "未检查"),
+}
 
 
 def combine(verdicts: list[Verdict]) -> Verdict:

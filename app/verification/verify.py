@@ -4,9 +4,11 @@ For each signature pyHanko checks integrity, the CMS signature, coverage and
 the changes after signing (see :mod:`app.verification.changes`), with a
 validation context holding only the configured trust roots and the
 validation data embedded in the file. When the signer is trusted, its chain
-is checked for revocation: from embedded data first, then online when
-allowed. A file that cannot be read, and any unexpected failure, gives
-"cannot verify" and never "valid".
+is checked for revocation: from embedded data first, then from fresh data in
+the workspace's revocation cache when one is given, then online when
+allowed (what is fetched goes into the cache), and last from stale cached
+data, which leaves the verdict indeterminate. A file that cannot be read,
+and any unexpected failure, gives "cannot verify" and never "valid".
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ import hashlib
 import io
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from asn1crypto import crl, ocsp, x509
 from pyhanko.pdf_utils.decode_limits import DecodePurpose
@@ -50,7 +53,11 @@ from app.verification.result import (
     Verdict,
     VerificationReport,
     combine,
+    revocation_message,
 )
+
+if TYPE_CHECKING:
+    from app.verification.revocation_cache import CachedRevinfo, RevocationCache
 
 __all__ = ["EmbeddedData", "async_verify_pdf", "verify_pdf"]
 
@@ -61,6 +68,28 @@ _COVERAGE = {
     SignatureCoverageLevel.ENTIRE_REVISION: Coverage.REVISION,
 }
 _REVOCATION_TIMEOUT = 15
+
+
+@dataclass(frozen=True)
+class _Sources:
+    """Where trust and revocation data for a check come from."""
+
+    roots: Sequence[x509.Certificate]
+    online: bool
+    embedded: EmbeddedData
+    cache: RevocationCache | None
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    """One way of establishing revocation status, and what it then shows."""
+
+    good: Revocation
+    fetching: bool = False
+    extra_ocsps: tuple[ocsp.OCSPResponse, ...] = ()
+    extra_crls: tuple[crl.CertificateList, ...] = ()
+    moment: dt.datetime | None = None
+    stale_since: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -77,20 +106,29 @@ class EmbeddedData:
 
 
 def verify_pdf(
-    path: Path, trust_roots: Sequence[x509.Certificate] = (), online: bool = True
+    path: Path,
+    trust_roots: Sequence[x509.Certificate] = (),
+    online: bool = True,
+    cache: RevocationCache | None = None,
 ) -> VerificationReport:
     """Verify every seal in ``path``; see :func:`async_verify_pdf`."""
-    return asyncio.run(async_verify_pdf(path, trust_roots, online))
+    return asyncio.run(async_verify_pdf(path, trust_roots, online, cache))
 
 
 async def async_verify_pdf(
-    path: Path, trust_roots: Sequence[x509.Certificate] = (), online: bool = True
+    path: Path,
+    trust_roots: Sequence[x509.Certificate] = (),
+    online: bool = True,
+    cache: RevocationCache | None = None,
 ) -> VerificationReport:
     """Verify every seal in ``path`` against ``trust_roots``.
 
     ``online`` allows fetching OCSP responses and CRLs when the file embeds
-    none. This function does not raise: anything that goes wrong becomes a
-    "cannot verify" verdict with its reason.
+    none. With a workspace's revocation ``cache``, fresh cached data is used
+    before fetching, what is fetched is kept, and stale cached data is the
+    last resort (the verdict is then indeterminate). This function does not
+    raise: anything that goes wrong becomes a "cannot verify" verdict with
+    its reason.
     """
     checked_at = dt.datetime.now(dt.UTC)
     try:
@@ -126,7 +164,9 @@ async def async_verify_pdf(
         if sig.sig_object_type != "/Sig":
             continue
         reports.append(
-            await _verify_guarded(sig, reader, trust_roots, online, embedded, later)
+            await _verify_guarded(
+                sig, reader, _Sources(trust_roots, online, embedded, cache), later
+            )
         )
     reasons: tuple[Message, ...] = ()
     if not reports:
@@ -196,14 +236,12 @@ def _later_fields(
 async def _verify_guarded(
     sig: EmbeddedPdfSignature,
     reader: PdfFileReader,
-    roots: Sequence[x509.Certificate],
-    online: bool,
-    embedded: EmbeddedData,
+    sources: _Sources,
     later: dict[int, dict[str, ChangeKind]],
 ) -> SignatureReport:
     name = _field_name(sig)
     try:
-        return await _verify_one(sig, reader, roots, online, embedded, later)
+        return await _verify_one(sig, reader, sources, later)
     except Exception as exc:  # never let a surprise pass as a verdict
         log.debug("cannot verify %s", name, exc_info=True)
         return SignatureReport(
@@ -229,11 +267,10 @@ def _field_name(sig: EmbeddedPdfSignature) -> str:
 async def _verify_one(
     sig: EmbeddedPdfSignature,
     reader: PdfFileReader,
-    roots: Sequence[x509.Certificate],
-    online: bool,
-    embedded: EmbeddedData,
+    sources: _Sources,
     later: dict[int, dict[str, ChangeKind]],
 ) -> SignatureReport:
+    roots, embedded = sources.roots, sources.embedded
     # With revocation data in the file, the first pass requires it: a seal
     # that is trusted then is also known not to be revoked, with no second
     # path validation. Otherwise (or when that pass fails for any reason
@@ -249,18 +286,20 @@ async def _verify_one(
     changes = changes_after(sig, reader, later.get(sig.signed_revision, {}))
     trust = Trust.TRUSTED if status.trusted else Trust.UNTRUSTED
     revocation = Revocation.REVOKED if status.revoked else Revocation.NOT_CHECKED
+    stale_since = None
     if trust is Trust.TRUSTED:
-        revocation = (
-            Revocation.GOOD_EMBEDDED
-            if revocation_known
-            else await _revocation(sig, roots, embedded, online)
-        )
+        if revocation_known:
+            revocation = Revocation.GOOD_EMBEDDED
+        else:
+            revocation, stale_since = await _revocation(sig, sources)
     coverage = (
         _COVERAGE.get(status.coverage, Coverage.PARTIAL)
         if status.coverage is not None
         else Coverage.PARTIAL
     )
-    verdict, reasons = _judge(status, coverage, changes, trust, revocation)
+    verdict, reasons = _judge(
+        status, coverage, changes, trust, (revocation, stale_since)
+    )
     return SignatureReport(
         field=_field_name(sig),
         verdict=verdict,
@@ -275,6 +314,7 @@ async def _verify_one(
         modified_after_sealing=any(not c.kind.acceptable for c in changes),
         trust=trust,
         revocation=revocation,
+        revocation_stale_since=stale_since,
     )
 
 
@@ -297,46 +337,124 @@ def _context(
     embedded: EmbeddedData,
     fetching: bool,
     mode: str,
+    attempt: _Attempt | None = None,
 ) -> ValidationContext:
+    extra = attempt or _Attempt(Revocation.NOT_CHECKED)
     return ValidationContext(
         trust_roots=list(roots),
         other_certs=list(embedded.certs),
-        ocsps=list(embedded.ocsps),
-        crls=list(embedded.crls),
+        ocsps=[*embedded.ocsps, *extra.extra_ocsps],
+        crls=[*embedded.crls, *extra.extra_crls],
         allow_fetching=fetching,
         revocation_mode=mode,
+        moment=extra.moment,
+        retroactive_revinfo=extra.moment is not None,
     )
 
 
 async def _revocation(
-    sig: EmbeddedPdfSignature,
-    roots: Sequence[x509.Certificate],
-    embedded: EmbeddedData,
-    online: bool,
-) -> Revocation:
-    """Check the signer's chain with revocation data required."""
-    attempts = [(False, Revocation.GOOD_EMBEDDED)] if embedded.has_revocation else []
-    if online:
-        attempts.append((True, Revocation.GOOD_ONLINE))
-    for fetching, good in attempts:
-        context = _context(roots, embedded, fetching, mode="require")
+    sig: EmbeddedPdfSignature, sources: _Sources
+) -> tuple[Revocation, dt.datetime | None]:
+    """Check the signer's chain with revocation data required.
+
+    The sources are tried in order: the file's own data, fresh cached data,
+    the network, stale cached data. The first that settles the status wins.
+    """
+    intermediates = [*sig.other_embedded_certs, *sources.embedded.certs]
+    for attempt in _attempts(sig.signer_cert, intermediates, sources):
+        context = _context(
+            sources.roots, sources.embedded, attempt.fetching, "require", attempt
+        )
         validator = CertificateValidator(
             sig.signer_cert,
-            intermediate_certs=[*sig.other_embedded_certs, *embedded.certs],
+            intermediate_certs=intermediates,
             validation_context=context,
         )
         try:
             await asyncio.wait_for(validator.async_validate_path(), _REVOCATION_TIMEOUT)
         except RevokedError:
-            return Revocation.REVOKED
+            return Revocation.REVOKED, None
         except Exception:  # unavailable revocation data: try the next source
             log.debug("revocation not established", exc_info=True)
             continue
         finally:
-            if fetching:
+            if attempt.fetching:
+                _keep_fetched(context, sources)
                 await context.aclose()  # type: ignore[no-untyped-call]
-        return good
-    return Revocation.NOT_CHECKED
+        return attempt.good, attempt.stale_since
+    return Revocation.NOT_CHECKED, None
+
+
+def _attempts(
+    signer: x509.Certificate,
+    intermediates: list[x509.Certificate],
+    sources: _Sources,
+) -> list[_Attempt]:
+    attempts = []
+    if sources.embedded.has_revocation:
+        attempts.append(_Attempt(Revocation.GOOD_EMBEDDED))
+    fresh: list[CachedRevinfo] = []
+    stale: list[tuple[CachedRevinfo, dt.datetime]] = []
+    if sources.cache is not None:
+        fresh, stale = _cached_for(
+            sources.cache, [signer, *intermediates, *sources.roots]
+        )
+    if fresh:
+        attempts.append(_cached_attempt(Revocation.GOOD_CACHED, fresh))
+    if sources.online:
+        attempts.append(_Attempt(Revocation.GOOD_ONLINE, fetching=True))
+    if stale:
+        entries = [*fresh, *(entry for entry, _ in stale)]
+        moment = min(
+            [dt.datetime.now(dt.UTC)]
+            + [e.usable_until for e in entries if e.usable_until is not None]
+        )
+        attempts.append(
+            replace(
+                _cached_attempt(Revocation.GOOD_CACHED_STALE, entries),
+                moment=moment,
+                stale_since=min(since for _, since in stale),
+            )
+        )
+    return attempts
+
+
+def _cached_for(
+    cache: RevocationCache, chain: list[x509.Certificate]
+) -> tuple[list[CachedRevinfo], list[tuple[CachedRevinfo, dt.datetime]]]:
+    """The cached entries for ``chain``: the fresh, and the stale with since when."""
+    now = dt.datetime.now(dt.UTC)
+    fresh, stale = [], []
+    for entry in cache.entries():
+        if not entry.answers_for(chain):
+            continue
+        since = entry.stale_since(now, cache.max_age)
+        if since is None:
+            fresh.append(entry)
+        else:
+            stale.append((entry, since))
+    return fresh, stale
+
+
+def _cached_attempt(good: Revocation, entries: list[CachedRevinfo]) -> _Attempt:
+    return _Attempt(
+        good,
+        extra_ocsps=tuple(e.ocsp for e in entries if e.ocsp is not None),
+        extra_crls=tuple(e.crl for e in entries if e.crl is not None),
+    )
+
+
+def _keep_fetched(context: ValidationContext, sources: _Sources) -> None:
+    """Store in the workspace's cache what the online attempt fetched."""
+    if sources.cache is None:
+        return
+    known = {item.dump() for item in (*sources.embedded.ocsps, *sources.embedded.crls)}
+    ocsps = [o for o in context.ocsps if o.dump() not in known]
+    crls = [c for c in context.crls if c.dump() not in known]
+    try:
+        sources.cache.store(ocsps, crls, dt.datetime.now(dt.UTC))
+    except Exception:  # a cache that cannot be written never changes a verdict
+        log.warning("fetched revocation data cannot be cached", exc_info=True)
 
 
 def _judge(
@@ -344,8 +462,9 @@ def _judge(
     coverage: Coverage,
     changes: tuple[Change, ...],
     trust: Trust,
-    revocation: Revocation,
+    revocation_found: tuple[Revocation, dt.datetime | None],
 ) -> tuple[Verdict, tuple[Message, ...]]:
+    revocation, stale_since = revocation_found
     invalid = _invalid_reasons(status, coverage, changes, revocation)
     if invalid:
         return Verdict.INVALID, tuple(invalid)
@@ -368,6 +487,17 @@ def _judge(
             Message(
                 "The revocation status of the seal certificate is unknown.",
                 "无法确定印章证书的吊销状态。",
+            )
+        )
+    elif revocation is Revocation.GOOD_CACHED_STALE:
+        since = revocation_message(revocation, stale_since)
+        unsure.append(
+            Message(
+                "The revocation status of the seal certificate comes only from "
+                f"stored data that is out of date ({since.en}); no current data "
+                "could be obtained.",
+                f"印章证书的吊销状态仅来自已过期的缓存数据（{since.zh}），"
+                "无法获取最新数据。",
             )
         )
     if unsure:
@@ -426,6 +556,7 @@ def _signer(cert: x509.Certificate) -> Signer:
         organisation=str(subject.get("organization_name", "")),
         serial=format(cert.serial_number, "x"),
         issuer=cert.issuer.human_friendly,
+        cert_sha256=hashlib.sha256(cert.dump()).hexdigest(),
     )
 
 
