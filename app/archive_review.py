@@ -5,11 +5,9 @@
   evidence tables only; no chain node is asked.
 * :func:`retrievals`: its retrieval log (调阅记录), the ``archive.retrieve``
   entries of the usage log.
-* :func:`trust_roots`: the CA certificates a verification trusts, chosen as
-  ``sealdesk verify`` chooses them without ``--trust``: the workspace setting
-  ``trust.roots`` and, in the demo workspace, its own root.
 * :func:`verify_entry`: retrieve the entry through :func:`app.archive.get`
-  (checked and logged), verify the copy, and remove it again.
+  (checked and logged), verify the copy as ``sealdesk verify`` would
+  (:func:`app.verification.desk.verify_at_desk`), and remove it again.
 
 pyHanko is imported inside the functions that verify, so that importing this
 module stays cheap for the window.
@@ -18,7 +16,6 @@ module stays cheap for the window.
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,11 +26,8 @@ from app.audit import LogEntry, LogFilter, list_log
 from app.workspace import OpenWorkspace
 from storage.database import Database
 from storage.outbox import batch, leaf
-from storage.settings import get_setting
 
 if TYPE_CHECKING:
-    from asn1crypto import x509
-
     from app.verification import VerificationReport
 
 __all__ = [
@@ -42,7 +36,6 @@ __all__ = [
     "EntryEvidence",
     "entry_evidence",
     "retrievals",
-    "trust_roots",
     "verification_copy_name",
     "verify_entry",
     "verify_file",
@@ -51,7 +44,6 @@ __all__ = [
 RETRIEVE_ACTION = "archive.retrieve"
 # A retrieval made to verify the document, not to hand out a copy.
 VERIFICATION_COPY_PREFIX = "verification-copy-"
-_DEMO_ROOT = Path("demo-tokens") / "root-ca.pem"
 
 
 @dataclass(frozen=True)
@@ -124,26 +116,11 @@ def retrievals(db: Database, entry: ArchiveEntry) -> list[LogEntry]:
     return list_log(db, wanted)
 
 
-def trust_roots(opened: OpenWorkspace) -> tuple[x509.Certificate, ...]:
-    """The configured trust roots, plus the demo root when the workspace has one.
-
-    :raises app.verification.TrustRootError: a configured file is unreadable.
-    """
-    from app.verification import load_trust_roots
-    from app.verification.trust import split_setting
-
-    paths = split_setting(get_setting(opened.db, "trust.roots"), os.pathsep)
-    demo = opened.workspace.root / _DEMO_ROOT
-    if demo.is_file():
-        paths.append(demo)
-    return load_trust_roots(paths)
-
-
 def verify_file(opened: OpenWorkspace, path: Path) -> VerificationReport:
-    """Verify any PDF against the workspace's trust roots."""
-    from app.verification import verify_pdf
+    """Verify any PDF with everything the desk knows (trust, CRLs, cache)."""
+    from app.verification.desk import verify_at_desk
 
-    return verify_pdf(path, trust_roots(opened))
+    return verify_at_desk(path, opened)
 
 
 def verification_copy_name(entry: ArchiveEntry) -> str:
@@ -158,11 +135,11 @@ def verify_entry(
 
     The copy lives in a private temporary folder only while it is verified.
     """
-    from app.verification import verify_pdf
+    from app.verification.desk import desk_trust, verify_at_desk
 
-    roots = trust_roots(opened)
+    desk_trust(opened.workspace.root, opened)  # a bad trust file: before the get
     with tempfile.TemporaryDirectory(prefix="sealdesk-verify-") as folder:
         copy = Path(folder) / verification_copy_name(entry)
         get(opened, actor_id, entry.id, copy)
-        report = verify_pdf(copy, roots)
+        report = verify_at_desk(copy, opened)
     return report

@@ -18,12 +18,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-
-from cryptography import x509
 
 from app.admin.auth import TokenChallengeSigner, login_token
 from app.admin.roles import Actor
@@ -31,24 +28,21 @@ from app.admin.tokens import PinEntryCancelled, PinHandler, loaded_tokens
 from app.errors import Cancelled, InputError
 from app.stamping.batch import Progress, stamp_documents
 from app.stamping.service import BatchReport, StampJob
-from app.verification import VerificationReport, load_trust_roots, verify_pdf
-from app.verification.trust import split_setting
+from app.verification import VerificationReport
+from app.verification.desk import verify_at_desk
 from app.workspace import OpenWorkspace
-from storage.settings import get_setting
 
 __all__ = [
     "STAMPED_SUFFIX",
     "document_sha256",
     "stamp_at_desk",
     "stamped_outputs",
-    "trust_roots",
     "verify_output",
 ]
 
 log = logging.getLogger(__name__)
 
 STAMPED_SUFFIX = "-stamped"
-_DEMO_ROOT = Path("demo-tokens") / "root-ca.pem"
 
 
 def stamped_outputs(
@@ -132,15 +126,6 @@ def _check_same_person(actor: Actor, confirmed: Actor) -> None:
         )
 
 
-def trust_roots(opened: OpenWorkspace) -> tuple[x509.Certificate, ...]:
-    """The configured trust roots, plus the demo root when the workspace has one."""
-    paths = split_setting(get_setting(opened.db, "trust.roots"), os.pathsep)
-    demo = opened.workspace.root / _DEMO_ROOT
-    if demo.is_file():
-        paths.append(demo)
-    return load_trust_roots(paths)
-
-
 def verify_output(opened: OpenWorkspace, path: Path) -> VerificationReport:
-    """Verify a stamped copy offline against :func:`trust_roots`."""
-    return verify_pdf(path, trust_roots(opened), online=False)
+    """Verify a stamped copy offline with what the desk trusts."""
+    return verify_at_desk(path, opened, online=False)

@@ -107,6 +107,14 @@ SETTINGS: dict[str, Setting] = {
             "验章信任的 CA 证书（PEM 或 DER 文件），以路径分隔符分隔",
             _file_paths,
         ),
+        Setting(
+            "trust.crls",
+            "CRL files the CAs publish, for desks that cannot fetch them "
+            "(PEM or DER), separated by the path separator",
+            "CA 发布的证书吊销列表文件（PEM 或 DER），供无法在线获取的终端使用，"
+            "以路径分隔符分隔",
+            _file_paths,
+        ),
         Setting("tsa.url", "RFC 3161 timestamp authority URL", "时间戳服务地址", _url),
         Setting(
             "chain.rpc_url",

@@ -5,7 +5,9 @@ modified after sealing, revoked), 2 when the verdict is indeterminate
 (untrusted root, unknown revocation, no seal) or the file cannot be verified.
 
 Trust roots come from ``--trust``; without it, from the workspace setting
-``trust.roots`` and the demo workspace's root, when these exist.
+``trust.roots`` and the demo workspace's root, when these exist. CRL files
+from ``trust.crls`` (and the demo CAs' CRLs) answer for revocation on a desk
+that cannot fetch it; see :mod:`app.verification.desk`.
 
 When the workspace exists (and ``--no-workspace`` is not given) it is opened,
 and the report also names the workspace's seal behind each signature and,
@@ -26,7 +28,6 @@ import os
 from pathlib import Path
 
 import click
-from asn1crypto import x509
 
 from app.cli.context import CliState
 from app.cli.output import echo_pairs
@@ -35,20 +36,14 @@ from app.verification import (
     SignatureReport,
     TrustRootError,
     VerificationReport,
-    load_trust_roots,
-    verify_pdf,
 )
-from app.verification.known import with_workspace_facts, workspace_cache
+from app.verification.desk import desk_trust, verify_at_desk
 from app.verification.report_pdf import write_report_pdf
 from app.verification.result import EvidenceInfo
-from app.verification.trust import split_setting
 from app.workspace import OpenWorkspace
-from storage.settings import get_setting
 from storage.workspace import Workspace
 
 __all__ = ["verify_command"]
-
-_DEMO_ROOT = Path("demo-tokens") / "root-ca.pem"
 
 
 class _TrustUsageError(click.UsageError):
@@ -124,10 +119,11 @@ def verify_command(
     if report_pdf is not None:
         _check_report_target(report_pdf)
     opened = _workspace(state, no_workspace)
-    roots = _roots(state, trust, opened)
-    cache = None if opened is None else workspace_cache(opened)
-    report = verify_pdf(file, roots, online=not offline, cache=cache)
-    report = with_workspace_facts(report, opened, chain=chain)
+    try:
+        loaded = desk_trust(state.root, opened, trust)
+    except TrustRootError as exc:
+        raise _TrustUsageError(state.text(exc.en, exc.zh)) from exc
+    report = verify_at_desk(file, opened, online=not offline, chain=chain, trust=loaded)
     if as_json:
         click.echo(report.to_json())
     else:
@@ -169,25 +165,6 @@ def _workspace(state: CliState, no_workspace: bool) -> OpenWorkspace | None:
     if no_workspace or not Workspace(state.root).exists():
         return None
     return state.open()
-
-
-def _roots(
-    state: CliState, given: tuple[Path, ...], opened: OpenWorkspace | None
-) -> tuple[x509.Certificate, ...]:
-    paths = list(given) or _configured(state, opened)
-    try:
-        return load_trust_roots(paths)
-    except TrustRootError as exc:
-        raise _TrustUsageError(state.text(exc.en, exc.zh)) from exc
-
-
-def _configured(state: CliState, opened: OpenWorkspace | None) -> list[Path]:
-    setting = None if opened is None else get_setting(opened.db, "trust.roots")
-    paths = split_setting(setting, os.pathsep)
-    demo = state.root / _DEMO_ROOT
-    if demo.is_file():
-        paths.append(demo)
-    return paths
 
 
 def _print(state: CliState, report: VerificationReport) -> None:

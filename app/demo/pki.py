@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.types import (
     CertificateIssuerPrivateKeyTypes,
@@ -25,6 +25,8 @@ __all__ = ["DemoPki", "make_demo_pki"]
 
 _CA_YEARS = 10
 _LEAF_DAYS = 2 * 365
+# The demo desk has no CRL server: its CAs' CRLs are files, good for a year.
+_CRL_DAYS = 365
 
 
 def _name(common_name: str, organisation: str, unit: str | None = None) -> x509.Name:
@@ -96,6 +98,32 @@ class DemoPki:
             )
             .sign(self.org_ca_key, hashes.SHA256())
         )
+
+    def crls(self, valid_days: int = _CRL_DAYS) -> tuple[bytes, bytes]:
+        """Empty CRLs (DER) of the root CA and of the organisation CA."""
+        return (
+            _empty_crl(self.root, self.root_key, valid_days),
+            _empty_crl(self.org_ca, self.org_ca_key, valid_days),
+        )
+
+
+def _empty_crl(
+    ca: x509.Certificate, key: ec.EllipticCurvePrivateKey, valid_days: int
+) -> bytes:
+    start = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+    return (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(ca.subject)
+        .last_update(start)
+        .next_update(start + dt.timedelta(days=valid_days))
+        .add_extension(x509.CRLNumber(1), False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(key.public_key()),
+            False,
+        )
+        .sign(key, hashes.SHA256())
+        .public_bytes(serialization.Encoding.DER)
+    )
 
 
 def _builder(

@@ -144,6 +144,9 @@ def _fill(root: Path, made_init: InitResult, prompt: SecretPrompt) -> DemoReport
     )
     root_pem = root / "demo-tokens" / "root-ca.pem"
     root_pem.write_bytes(pki.root.public_bytes(serialization.Encoding.PEM))
+    root_crl, org_crl = pki.crls()
+    (root / "demo-tokens" / "root-ca.crl").write_bytes(root_crl)
+    (root / "demo-tokens" / "org-ca.crl").write_bytes(org_crl)
     seals = (
         DemoSeal("公章", SealType.OFFICIAL.value, HSM_LABEL, "seal-official", True),
         DemoSeal(

@@ -32,8 +32,6 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from asn1crypto import x509
-
 from app.admin.roles import Actor, Role, require_role
 from app.archive import ArchiveEntry, find_entry, get
 from app.errors import InputError, SealDeskError
@@ -42,14 +40,10 @@ from app.evidence_package import standalone_verify as sv
 from app.evidence_package.material import SignatureMaterial, signature_material
 from app.evidence_package.readme import readme_text
 from app.verification import (
-    TrustRootError,
     VerificationReport,
-    load_trust_roots,
-    verify_pdf,
 )
-from app.verification.trust import split_setting
+from app.verification.desk import verify_at_desk
 from app.workspace import OpenWorkspace
-from storage.settings import get_setting
 from storage.usage_log import LogEntry, LogFilter, now, query
 
 __all__ = [
@@ -61,7 +55,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-_DEMO_ROOT = Path("demo-tokens") / "root-ca.pem"
 _EXECUTABLE = 0o100755 << 16
 _REGULAR = 0o100644 << 16
 
@@ -168,7 +161,7 @@ def _contents(
 ) -> tuple[dict[str, bytes], dict[str, str], dict[str, Any]]:
     pdf = document.read_bytes()
     report = dataclasses.replace(
-        verify_pdf(document, _trust_roots(opened), online=online), file=sv.DOCUMENT
+        verify_at_desk(document, opened, online=online), file=sv.DOCUMENT
     )
     files: dict[str, bytes] = {
         sv.DOCUMENT: pdf,
@@ -215,18 +208,6 @@ def _verifier_source() -> bytes:
             f"此 SealDesk 安装缺少证据包所需的 {source.name}（verify.py），"
             "请重新安装。",
         ) from exc
-
-
-def _trust_roots(opened: OpenWorkspace) -> tuple[x509.Certificate, ...]:
-    """The workspace's trust roots, as ``sealdesk verify`` takes them."""
-    paths = split_setting(get_setting(opened.db, "trust.roots"), os.pathsep)
-    demo = opened.workspace.root / _DEMO_ROOT
-    if demo.is_file():
-        paths.append(demo)
-    try:
-        return load_trust_roots(paths)
-    except TrustRootError as exc:
-        raise InputError(exc.en, exc.zh) from exc
 
 
 def _report_pdf(report: VerificationReport, document: Path) -> bytes | None:

@@ -104,6 +104,9 @@ _REVOCATION: dict[Revocation, Message] = {
         "not revoked (embedded data)", "未吊销（文件内嵌数据）"
     ),
     Revocation.GOOD_ONLINE: Message("not revoked (online)", "未吊销（在线查询）"),
+    Revocation.GOOD_CRL_FILE: Message(
+        "not revoked (CRL file of the desk)", "未吊销（本机 CRL 文件）"
+    ),
     Revocation.GOOD_CACHED: Message("not revoked (cached data)", "未吊销（缓存数据）"),
     Revocation.REVOKED: Message("revoked", "已吊销"),
     Revocation.NOT_CHECKED: Message("not checked", "未检查"),

@@ -73,6 +73,8 @@ class Revocation(enum.Enum):
 
     GOOD_EMBEDDED = "good (embedded data)"
     GOOD_ONLINE = "good (online)"
+    #: From a CRL file the desk was given (setting ``trust.crls``).
+    GOOD_CRL_FILE = "good (CRL file)"
     #: From the workspace's revocation cache, still fresh.
     GOOD_CACHED = "good (cached)"
     #: Only from cached data past its next update or the configured age.
@@ -280,6 +282,7 @@ def revocation_message(
 _REVOCATION_TEXT = {
     Revocation.GOOD_EMBEDDED: Message("good (embedded data)", "有效（文件内嵌数据）"),
     Revocation.GOOD_ONLINE: Message("good (online)", "有效（在线查询）"),
+    Revocation.GOOD_CRL_FILE: Message("good (CRL file)", "有效（CRL 文件）"),
     Revocation.GOOD_CACHED: Message("good (cached)", "有效（缓存）"),
     Revocation.REVOKED: Message("revoked", "已吊销"),
     Revocation.NOT_CHECKED: Message("not checked", "未检查"),

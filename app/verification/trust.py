@@ -12,11 +12,11 @@ import logging
 from collections.abc import Iterable
 from pathlib import Path
 
-from asn1crypto import pem, x509
+from asn1crypto import crl, pem, x509
 
 from app.errors import SealDeskError
 
-__all__ = ["TrustRootError", "load_trust_roots", "split_setting"]
+__all__ = ["TrustRootError", "load_crls", "load_trust_roots", "split_setting"]
 
 log = logging.getLogger(__name__)
 
@@ -71,3 +71,41 @@ def _load_file(path: Path) -> list[x509.Certificate]:
             f"信任根证书文件 {path} 中没有证书。",
         )
     return found
+
+
+def load_crls(paths: Iterable[Path]) -> tuple[crl.CertificateList, ...]:
+    """Every CRL in ``paths`` (one DER CRL or PEM ``X509 CRL`` blocks a file)."""
+    found: list[crl.CertificateList] = []
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise TrustRootError(
+                f"The CRL file {path} cannot be read ({exc.strerror}).",
+                f"无法读取证书吊销列表文件 {path}（{exc.strerror}）。",
+            ) from exc
+        try:
+            ders = (
+                [
+                    der
+                    for kind, _, der in pem.unarmor(data, multiple=True)
+                    if "CRL" in kind
+                ]
+                if pem.detect(data)
+                else [data]
+            )
+            lists = [crl.CertificateList.load(der) for der in ders]
+            for item in lists:
+                item.native  # noqa: B018 - parses the whole structure now
+        except (ValueError, TypeError) as exc:
+            raise TrustRootError(
+                f"The CRL file {path} does not hold a readable CRL.",
+                f"证书吊销列表文件 {path} 中没有可读取的 CRL。",
+            ) from exc
+        if not lists:
+            raise TrustRootError(
+                f"The CRL file {path} holds no CRL.",
+                f"证书吊销列表文件 {path} 中没有 CRL。",
+            )
+        found.extend(lists)
+    return tuple(found)

@@ -78,6 +78,7 @@ class _Sources:
     online: bool
     embedded: EmbeddedData
     cache: RevocationCache | None
+    crl_files: tuple[crl.CertificateList, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,9 +111,10 @@ def verify_pdf(
     trust_roots: Sequence[x509.Certificate] = (),
     online: bool = True,
     cache: RevocationCache | None = None,
+    crl_files: Sequence[crl.CertificateList] = (),
 ) -> VerificationReport:
     """Verify every seal in ``path``; see :func:`async_verify_pdf`."""
-    return asyncio.run(async_verify_pdf(path, trust_roots, online, cache))
+    return asyncio.run(async_verify_pdf(path, trust_roots, online, cache, crl_files))
 
 
 async def async_verify_pdf(
@@ -120,11 +122,15 @@ async def async_verify_pdf(
     trust_roots: Sequence[x509.Certificate] = (),
     online: bool = True,
     cache: RevocationCache | None = None,
+    crl_files: Sequence[crl.CertificateList] = (),
 ) -> VerificationReport:
     """Verify every seal in ``path`` against ``trust_roots``.
 
     ``online`` allows fetching OCSP responses and CRLs when the file embeds
-    none. With a workspace's revocation ``cache``, fresh cached data is used
+    none. ``crl_files`` are CRLs the desk was given (an office without
+    network access imports its CAs' CRLs); they are tried right after the
+    file's own data, and like any CRL count only until their next update.
+    With a workspace's revocation ``cache``, fresh cached data is used
     before fetching, what is fetched is kept, and stale cached data is the
     last resort (the verdict is then indeterminate). This function does not
     raise: anything that goes wrong becomes a "cannot verify" verdict with
@@ -165,7 +171,10 @@ async def async_verify_pdf(
             continue
         reports.append(
             await _verify_guarded(
-                sig, reader, _Sources(trust_roots, online, embedded, cache), later
+                sig,
+                reader,
+                _Sources(trust_roots, online, embedded, cache, tuple(crl_files)),
+                later,
             )
         )
     reasons: tuple[Message, ...] = ()
@@ -393,6 +402,10 @@ def _attempts(
     attempts = []
     if sources.embedded.has_revocation:
         attempts.append(_Attempt(Revocation.GOOD_EMBEDDED))
+    if sources.crl_files:
+        attempts.append(
+            _Attempt(Revocation.GOOD_CRL_FILE, extra_crls=sources.crl_files)
+        )
     fresh: list[CachedRevinfo] = []
     stale: list[tuple[CachedRevinfo, dt.datetime]] = []
     if sources.cache is not None:

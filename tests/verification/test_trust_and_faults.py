@@ -20,6 +20,7 @@ from app.verification import (
     verify_pdf,
 )
 from app.verification import verify as verify_module
+from app.verification.trust import load_crls
 from tests.stamping.documents import SEAL_MM, simple_pdf
 from tests.stamping.pki import TestPki
 from tests.verification.stamped import stamp_file
@@ -111,3 +112,50 @@ def test_revoked_seal_with_embedded_crl_is_invalid(
     assert revoked.signatures[0].revocation is Revocation.REVOKED
     assert fine.verdict is Verdict.VALID, fine.to_json()
     assert fine.signatures[0].revocation is Revocation.GOOD_EMBEDDED
+
+
+def _crl_files(pki: TestPki, folder: Path) -> list[Path]:
+    """The test CAs' current CRLs as files, one PEM and one DER."""
+    registry = pki.arch.service_registry
+    org = folder / "org.crl"
+    org.write_bytes(pem.armor("X509 CRL", registry.get_crl(ServiceLabel("org")).dump()))
+    root = folder / "root.crl"
+    root.write_bytes(registry.get_crl(ServiceLabel("root")).dump())
+    return [org, root]
+
+
+def test_crl_files_of_the_desk_answer_for_revocation(
+    tmp_path: Path, pki: TestPki, seal: bytes
+) -> None:
+    crls = load_crls(_crl_files(pki, tmp_path))
+    request = StampRequest(
+        input=simple_pdf(tmp_path / "in.pdf"),
+        output=tmp_path / "revoked.pdf",
+        seal_png=seal,
+        seal_width_mm=SEAL_MM,
+        seal_height_mm=SEAL_MM,
+        placement=CoordinatePlacement(1, 50.0, 50.0),
+    )
+    revoked = stamp(request, pki.signer("seal-revoked")).output
+    good = stamp_file(pki, seal, simple_pdf(tmp_path / "in2.pdf"), tmp_path / "g.pdf")
+
+    bad = verify_pdf(revoked, [pki.root], online=False, crl_files=crls)
+    fine = verify_pdf(good, [pki.root], online=False, crl_files=crls)
+    without = verify_pdf(good, [pki.root], online=False)
+
+    assert bad.verdict is Verdict.INVALID
+    assert bad.signatures[0].revocation is Revocation.REVOKED
+    assert fine.verdict is Verdict.VALID, fine.to_json()
+    assert fine.signatures[0].revocation is Revocation.GOOD_CRL_FILE
+    assert without.verdict is Verdict.INDETERMINATE
+
+
+@pytest.mark.parametrize("content", [b"", b"not a crl", b"-----BEGIN X509 CRL-----\n"])
+def test_unreadable_crl_file_is_refused(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "ca.crl"
+    path.write_bytes(content)
+
+    with pytest.raises(TrustRootError, match=r"ca\.crl"):
+        load_crls([path])
+    with pytest.raises(TrustRootError):
+        load_crls([tmp_path / "missing.crl"])

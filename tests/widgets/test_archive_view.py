@@ -122,14 +122,10 @@ def test_archivist_finds_verifies_and_the_retrieval_is_logged(
     assert sig.trust is Trust.TRUSTED
     assert sig.signer is not None
     assert "合同专用章" in sig.signer.name
-    # The demo PKI publishes no revocation data, so validity stops one step
-    # short of "valid", and the pane says why.
-    assert sig.revocation is Revocation.NOT_CHECKED
-    assert report.verdict is Verdict.INDETERMINATE
-    assert view.detail.verdict.text() == (
-        "Verdict: indeterminate (not confirmed valid)"
-    )
-    assert "revocation status" in view.detail.report_view.toPlainText()
+    # The demo desk answers for revocation with its CAs' CRL files.
+    assert sig.revocation is Revocation.GOOD_CRL_FILE
+    assert report.verdict is Verdict.VALID
+    assert view.detail.verdict.text().startswith("Verdict: valid")
     assert "not yet" in view.detail.evidence_view.toPlainText()
 
     assert view.detail.retrievals.rowCount() == 1
@@ -159,7 +155,7 @@ def test_a_dropped_tampered_pdf_is_shown_invalid(
 
     with qtbot.waitSignal(view.checked, timeout=60_000) as checked:
         drop(view, stamped.output)
-    assert checked.args[0].verdict is Verdict.INDETERMINATE
+    assert checked.args[0].verdict is Verdict.VALID
     assert desk.alerts == []
 
 

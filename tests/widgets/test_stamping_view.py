@@ -21,11 +21,11 @@ from pytestqt.qtbot import QtBot
 
 from app.admin.approvals import ApprovalStatus, approve
 from app.admin.auth import login_password
-from app.officer_desk import trust_roots
 from app.stamping.keyword import find_text
 from app.stamping.placement import MM_TO_PT
 from app.stamping.service import Outcome
-from app.verification import Revocation, Trust, Verdict, verify_pdf
+from app.verification import Revocation, Trust, Verdict
+from app.verification.desk import verify_at_desk
 from tests.stamping.documents import PageSpec, Text, simple_pdf, write_pdf
 from tests.widgets.conftest import Desk
 from widgets.stamping import StampingView
@@ -92,16 +92,14 @@ def field_centre_mm(path: Path) -> tuple[int, float, float]:
 
 
 def assert_verifies(view: StampingView, output: Path) -> None:
-    """Intact, whole-document, trusted; only revocation cannot be checked
-    offline for the demo PKI (it publishes no CRL or OCSP)."""
+    """Intact, whole-document, trusted, not revoked (the demo CAs' CRL files)."""
     assert view.opened is not None
-    report = verify_pdf(output, trust_roots(view.opened), online=False)
-    assert report.verdict is not Verdict.INVALID
+    report = verify_at_desk(output, view.opened, online=False)
     (sig,) = report.signatures
     assert sig.intact
     assert sig.trust is Trust.TRUSTED
-    assert sig.revocation is Revocation.NOT_CHECKED
-    assert report.verdict is Verdict.INDETERMINATE
+    assert sig.revocation is Revocation.GOOD_CRL_FILE
+    assert report.verdict is Verdict.VALID
     shown = view.verifications[0]
     assert shown.verdict is report.verdict
 
