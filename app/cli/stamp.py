@@ -103,6 +103,12 @@ def _passphrase_flag(ctx: click.Context, param: click.Parameter, value: Any) -> 
 @click.option("--pages", "riding_pages", default="all", help="all|odd|even|from:N")
 @click.option("--at", "at_mm", type=float, help="Riding seal centre, mm from top.")
 @click.option("--tsa", "tsa_url", metavar="URL", help="Time-stamp authority (B-T).")
+@click.option(
+    "--level",
+    type=click.Choice(["B-B", "B-T", "B-LT"]),
+    help="PAdES level; default B-T with a TSA (--tsa or tsa.url), else B-B. "
+    "B-LT embeds the certificates and revocation data.",
+)
 @click.option("--reason", help="Reason written into the signature.")
 @click.option("--location", help="Location written into the signature.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
@@ -130,6 +136,7 @@ def stamp_command(
     riding_pages: str,
     at_mm: float | None,
     tsa_url: str | None,
+    level: str | None,
     reason: str | None,
     location: str | None,
     yes: bool,
@@ -142,6 +149,15 @@ def stamp_command(
     outputs = outputs_for(inputs, target)
     actor = authenticate(ctx, state)
     opened = state.open()
+    tsa = None if level == "B-B" else tsa_url or state.setting("tsa.url")
+    if level in ("B-T", "B-LT") and not tsa:
+        raise click.UsageError(
+            state.text(
+                f"PAdES {level} needs a time-stamp authority: give --tsa URL or "
+                "set tsa.url.",
+                f"PAdES {level} 需要时间戳服务：请使用 --tsa URL 或设置 tsa.url。",
+            )
+        )
     job = StampJob(
         inputs=inputs,
         outputs=outputs,
@@ -151,7 +167,8 @@ def stamp_command(
         approval_id=approval_id,
         reason=reason,
         location=location,
-        tsa_url=tsa_url or state.setting("tsa.url"),
+        tsa_url=tsa,
+        long_term=level == "B-LT",
     )
     if not yes:
         _confirm(state, actor, job)

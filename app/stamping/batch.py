@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from pyhanko_certvalidator import ValidationContext
+
 from app.admin.errors import RefusedError
 from app.admin.hsm_pins import StoredPinHandler
 from app.admin.policy import UseDecision, check_use
@@ -132,6 +134,28 @@ def _stamp_locked(
         return _Run(rec, image, signer, progress, cancel).all()
 
 
+def long_term_context(opened: OpenWorkspace) -> Callable[[], ValidationContext]:
+    """For B-LT: what the desk trusts, with fetching of revocation data.
+
+    The roots and CRL files are those a verification at this desk uses
+    (:func:`app.verification.desk.desk_trust`), so what is embedded is what
+    makes the output verify here; revocation data the desk lacks is fetched.
+    """
+    from app.verification.desk import desk_trust
+
+    trust = desk_trust(opened.workspace.root, opened)
+
+    def context() -> ValidationContext:
+        return ValidationContext(
+            trust_roots=list(trust.roots),
+            crls=list(trust.crl_files),
+            allow_fetching=True,
+            revocation_mode="require",
+        )
+
+    return context
+
+
 class _Run:
     """One batch: the reports so far and the steps of each document."""
 
@@ -150,6 +174,9 @@ class _Run:
         self.reports: list[DocumentReport | None] = [None] * len(rec.job.inputs)
         self.waiting = iter(range(len(rec.job.inputs)))
         self.cancel = cancel
+        self.long_term_context = (
+            long_term_context(rec.opened) if rec.job.long_term else None
+        )
 
     @property
     def cancelled(self) -> bool:
@@ -256,6 +283,7 @@ class _Run:
             location=job.location,
             level=job.level,
             tsa_url=job.tsa_url,
+            validation_context=self.long_term_context,
         )
 
     def _prepared(self, admitted: _Admitted) -> PreparedStamp | None:

@@ -97,7 +97,9 @@ class StampJob:
     """What the officer asked for: documents, one seal, one placement.
 
     ``outputs`` pairs with ``inputs``; :func:`outputs_for` makes it from the
-    officer's ``-o``. A ``tsa_url`` makes the signatures PAdES B-T.
+    officer's ``-o``. A ``tsa_url`` makes the signatures PAdES B-T;
+    ``long_term`` (which needs a ``tsa_url`` too) makes them B-LT, with the
+    certificates and revocation data the desk trusts embedded in the DSS.
     """
 
     inputs: tuple[Path, ...]
@@ -109,9 +111,12 @@ class StampJob:
     reason: str | None = None
     location: str | None = None
     tsa_url: str | None = None
+    long_term: bool = False
 
     @property
     def level(self) -> Level:
+        if self.long_term:
+            return Level.B_LT
         return Level.B_T if self.tsa_url else Level.B_B
 
 

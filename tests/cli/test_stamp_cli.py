@@ -279,3 +279,19 @@ def test_second_stamping_run_waits_for_none_and_says_why(
     assert "Traceback" not in busy.err
     assert list(out.iterdir()) == []
     assert _stamp_entries(root) == []
+
+
+def test_b_lt_without_a_time_stamp_authority_is_a_usage_error(
+    stamp: Stamp, tmp_path: Path
+) -> None:
+    (doc,) = _docs(tmp_path / "in", 1)
+    out = tmp_path / "out.pdf"
+
+    result = stamp(
+        str(doc), "-o", str(out), "--seal", "合同专用章", "--category", "合同",
+        "--page", "1", "--x", "100", "--y", "100", "--level", "B-LT", "--yes",
+    )  # fmt: skip
+
+    assert result.code == 2, result.err
+    assert "needs a time-stamp authority" in result.err
+    assert not out.exists()

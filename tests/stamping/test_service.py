@@ -35,11 +35,14 @@ from app.stamping.service import (
     write_note,
 )
 from app.stamping.verify import verify_written
+from app.verification import Revocation, Verdict
+from app.verification.desk import verify_at_desk
 from app.workspace import GivenPassphrase, OpenWorkspace, open_workspace
 from hsm.calls import CallsWrapper, TokenCalls
 from hsm.faults import RemovableToken, with_faults
 from hsm.manager import TokenManager
 from hsm.provision import SOFTHSM_MODULE
+from storage.settings import set_setting
 from storage.usage_log import LogFilter, query, verify_chain
 from tests.stamping.documents import simple_pdf
 from tests.stamping.pki import TestPki
@@ -75,6 +78,7 @@ class Desk:
         approval_id: str | None = None,
         wrap: CallsWrapper | None = None,
         tsa_url: str | None = None,
+        long_term: bool = False,
     ) -> BatchReport:
         folder.mkdir(exist_ok=True)
         job = StampJob(
@@ -87,6 +91,7 @@ class Desk:
             reason="同意",
             location="示例市",
             tsa_url=tsa_url,
+            long_term=long_term,
         )
         with self.tokens(wrap) as tokens:
             return stamp_documents(
@@ -305,6 +310,26 @@ def test_b_t_records_the_time_stamp_authority_time(
     record = json.loads(bytes(raw))
     assert record["time_source"] == "tsa"
     assert record["document_sha256_after"] == report.documents[0].sha256_after
+
+
+def test_b_lt_embeds_what_the_desk_trusts(
+    desk: Desk, tmp_path: Path, pki: TestPki
+) -> None:
+    # The seal chains to the demo root (its CRLs are files of the desk); the
+    # time-stamp authority to the test PKI's root, whose CRLs are online.
+    set_setting(desk.opened.db, "trust.roots", str(pki.root_pem))
+    (doc,) = _docs(tmp_path / "in", 1)
+
+    report = desk.stamp([doc], tmp_path / "out", tsa_url=pki.tsa_url, long_term=True)
+
+    assert report.all_stamped, report
+    (entry,) = desk.stamp_entries()
+    assert entry["level"] == "B-LT"
+    output = report.documents[0].output
+    assert b"/DSS" in output.read_bytes()
+    checked = verify_at_desk(output, desk.opened, online=False)
+    assert checked.verdict is Verdict.VALID, checked.to_json()
+    assert checked.signatures[0].revocation is Revocation.GOOD_EMBEDDED
 
 
 class _WaitForNextPart:
