@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO := .demo/workspace
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: setup system-packages venv node-tools run demo screenshots test lint typecheck layers pytest bench clean
+.PHONY: setup system-packages venv node-tools run demo screenshots test lint typecheck layers pytest bench package clean
 
 setup: system-packages venv node-tools
 
@@ -61,6 +61,12 @@ screenshots: venv
 
 bench: setup
 	$(BIN)/python -m bench
+
+# The PyInstaller bundle (dist/sealdesk/) and the Debian package
+# (dist/sealdesk_<version>_amd64.deb); see installer/README.md.
+package: venv
+	installer/build-bundle.sh
+	installer/build-deb.sh
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -90,7 +90,8 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def gui_main() -> None:
-    main(["gui", *sys.argv[1:]])
+    # Options first (``sealdesk-gui --workspace DIR``), then the command.
+    main([*sys.argv[1:], "gui"])
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ strokes fade at seal sizes of a few millimetres.
 
 The font is looked up in this order:
 
-1. ``resources/fonts/`` of the installation, for a font shipped with SealDesk;
+1. ``resources/fonts/`` of the installation, for a font shipped with SealDesk
+   (in a PyInstaller bundle, under the bundle's data folder ``sys._MEIPASS``);
 2. fontconfig (``fc-match``), for the preferred Song/serif families and then,
    through ``fc-list``, for any font that covers Simplified Chinese;
 3. the Windows font folder (SimSun, which every Chinese Windows has, is
@@ -26,6 +27,7 @@ import logging
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +44,16 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-BUNDLED_FONTS_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
+
+def _installation_dir() -> Path:
+    """The source tree, or the data folder of a frozen (PyInstaller) bundle."""
+    bundle_data = getattr(sys, "_MEIPASS", None)
+    if getattr(sys, "frozen", False) and isinstance(bundle_data, str):
+        return Path(bundle_data)
+    return Path(__file__).resolve().parents[2]
+
+
+BUNDLED_FONTS_DIR = _installation_dir() / "resources" / "fonts"
 
 #: fontconfig patterns, best first: Song/serif faces that cover GB 2312.
 PREFERRED_FAMILIES: tuple[tuple[str, str], ...] = (

@@ -1,0 +1,5 @@
+"""Frozen-bundle start of ``sealdesk-gui``: the desktop window."""
+
+from widgets.entry import gui_main
+
+gui_main()
