@@ -39,6 +39,7 @@ from app.evidence.sync import EvidenceNotAnchored, evidence_bundle
 from app.evidence_package import standalone_verify as sv
 from app.evidence_package.material import SignatureMaterial, signature_material
 from app.evidence_package.readme import readme_text
+from app.files import fsync_folder, link_into_place
 from app.verification import (
     VerificationReport,
 )
@@ -396,7 +397,7 @@ def _write_zip(
                 _add(archive, sv.MANIFEST, manifest)
             stream.flush()
             os.fsync(stream.fileno())
-        _link_into_place(part, out)
+        link_into_place(part, out)
     except FileExistsError as exc:
         raise InputError(
             f"{out} already exists; the evidence package is not written over it.",
@@ -410,7 +411,8 @@ def _write_zip(
     finally:
         with contextlib.suppress(OSError):
             part.unlink(missing_ok=True)
-    _fsync_folder(out.parent)
+    with contextlib.suppress(OSError):
+        fsync_folder(out.parent)
 
 
 def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
@@ -423,26 +425,3 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
 def _zip_time() -> tuple[int, int, int, int, int, int]:
     year, month, day, hour, minute, second = time.gmtime()[:6]
     return (year, month, day, hour, minute, second)
-
-
-def _link_into_place(part: Path, out: Path) -> None:
-    """Give ``part`` the name ``out`` without ever replacing a file there."""
-    try:
-        os.link(part, out)
-    except FileExistsError:
-        raise
-    except OSError:
-        if out.exists():
-            raise FileExistsError(str(out)) from None
-        os.rename(part, out)
-
-
-def _fsync_folder(folder: Path) -> None:
-    if os.name == "nt":  # Windows cannot open a folder for fsync
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

@@ -13,6 +13,8 @@ import os
 from pathlib import Path
 from typing import BinaryIO
 
+from app.files import fsync_folder
+
 __all__ = ["commit", "create_part", "discard", "sha256_of"]
 
 log = logging.getLogger(__name__)
@@ -43,7 +45,7 @@ def flush_to_disk(stream: BinaryIO) -> None:
 def commit(part: Path, output: Path) -> None:
     """Rename the flushed ``part`` over ``output`` and make the rename stick."""
     os.replace(part, output)
-    _fsync_folder(output.parent)
+    fsync_folder(output.parent)
 
 
 def discard(stream: BinaryIO | None, part: Path) -> None:
@@ -53,13 +55,3 @@ def discard(stream: BinaryIO | None, part: Path) -> None:
             stream.close()
     with contextlib.suppress(OSError):
         part.unlink(missing_ok=True)
-
-
-def _fsync_folder(folder: Path) -> None:
-    if os.name == "nt":  # Windows cannot open a folder for fsync
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -23,7 +23,6 @@ import contextlib
 import datetime as dt
 import io
 import logging
-import os
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from fpdf.fonts import FontFace as CellStyle
 from PIL import Image
 
 from app.errors import InputError
+from app.files import fsync_folder, link_into_place
 from app.stamping.output import create_part, discard, flush_to_disk
 from app.verification.report_font import report_font
 from app.verification.result import (
@@ -173,7 +173,7 @@ def write_report_pdf(report: VerificationReport, document: Path, out: Path) -> N
         stream.write(data)
         flush_to_disk(stream)
         stream.close()
-        _link_into_place(part, out)
+        link_into_place(part, out)
     except FileExistsError as exc:
         raise _exists(out) from exc
     except OSError as exc:
@@ -183,7 +183,8 @@ def write_report_pdf(report: VerificationReport, document: Path, out: Path) -> N
         ) from exc
     finally:
         discard(stream, part)
-    _fsync_folder(out.parent)
+    with contextlib.suppress(OSError):
+        fsync_folder(out.parent)
     log.info("verification report written to %s", out)
 
 
@@ -192,33 +193,6 @@ def _exists(out: Path) -> InputError:
         f"{out}: the file already exists; the report is not written over it.",
         f"{out}：文件已存在，验章报告不会覆盖它。",
     )
-
-
-def _link_into_place(part: Path, out: Path) -> None:
-    """Give ``part`` the name ``out`` without ever replacing a file there.
-
-    A hard link fails when ``out`` exists; where the file system has no
-    hard links, a checked rename is the fallback.
-    """
-    try:
-        os.link(part, out)
-    except FileExistsError:
-        raise
-    except OSError:
-        if out.exists():
-            raise FileExistsError(str(out)) from None
-        os.rename(part, out)
-
-
-def _fsync_folder(folder: Path) -> None:
-    if os.name == "nt":  # Windows cannot open a folder for fsync
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 class _ReportPdf(FPDF):

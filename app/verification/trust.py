@@ -9,8 +9,10 @@ SM3) loads fine but never makes a signature trusted.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from asn1crypto import crl, pem, x509
 
@@ -36,76 +38,65 @@ def load_trust_roots(paths: Iterable[Path]) -> tuple[x509.Certificate, ...]:
     """Every certificate in ``paths``, or :class:`TrustRootError`."""
     roots: list[x509.Certificate] = []
     for path in paths:
-        roots.extend(_load_file(path))
+        roots.extend(_load(path, _CERTIFICATE, x509.Certificate.load))
     log.debug("%d trust roots loaded", len(roots))
     return tuple(roots)
-
-
-def _load_file(path: Path) -> list[x509.Certificate]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise TrustRootError(
-            f"The trust root file {path} cannot be read ({exc.strerror}).",
-            f"无法读取信任根证书文件 {path}（{exc.strerror}）。",
-        ) from exc
-    try:
-        if pem.detect(data):
-            found = [
-                x509.Certificate.load(der)
-                for kind, _, der in pem.unarmor(data, multiple=True)
-                if kind == "CERTIFICATE"
-            ]
-        else:
-            found = [x509.Certificate.load(data)]
-        for cert in found:
-            cert.native  # noqa: B018 - parses the whole structure now
-    except (ValueError, TypeError) as exc:
-        raise TrustRootError(
-            f"The trust root file {path} does not hold a readable certificate.",
-            f"信任根证书文件 {path} 中没有可读取的证书。",
-        ) from exc
-    if not found:
-        raise TrustRootError(
-            f"The trust root file {path} holds no certificate.",
-            f"信任根证书文件 {path} 中没有证书。",
-        )
-    return found
 
 
 def load_crls(paths: Iterable[Path]) -> tuple[crl.CertificateList, ...]:
     """Every CRL in ``paths`` (one DER CRL or PEM ``X509 CRL`` blocks a file)."""
     found: list[crl.CertificateList] = []
     for path in paths:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise TrustRootError(
-                f"The CRL file {path} cannot be read ({exc.strerror}).",
-                f"无法读取证书吊销列表文件 {path}（{exc.strerror}）。",
-            ) from exc
-        try:
-            ders = (
-                [
-                    der
-                    for kind, _, der in pem.unarmor(data, multiple=True)
-                    if "CRL" in kind
-                ]
-                if pem.detect(data)
-                else [data]
-            )
-            lists = [crl.CertificateList.load(der) for der in ders]
-            for item in lists:
-                item.native  # noqa: B018 - parses the whole structure now
-        except (ValueError, TypeError) as exc:
-            raise TrustRootError(
-                f"The CRL file {path} does not hold a readable CRL.",
-                f"证书吊销列表文件 {path} 中没有可读取的 CRL。",
-            ) from exc
-        if not lists:
-            raise TrustRootError(
-                f"The CRL file {path} holds no CRL.",
-                f"证书吊销列表文件 {path} 中没有 CRL。",
-            )
-        found.extend(lists)
+        found.extend(_load(path, _CRL, crl.CertificateList.load))
     return tuple(found)
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """What a trust file holds: its PEM label and its names in messages."""
+
+    pem_label: str
+    en: str
+    zh: str
+    thing_en: str
+    thing_zh: str
+
+
+_CERTIFICATE = _Kind(
+    "CERTIFICATE", "trust root file", "信任根证书文件", "certificate", "证书"
+)
+_CRL = _Kind("X509 CRL", "CRL file", "证书吊销列表文件", "CRL", "CRL")
+_Loaded = TypeVar("_Loaded", x509.Certificate, crl.CertificateList)
+
+
+def _load(path: Path, kind: _Kind, load: Callable[[bytes], _Loaded]) -> list[_Loaded]:
+    """One DER structure, or any number of PEM blocks of ``kind``."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise TrustRootError(
+            f"The {kind.en} {path} cannot be read ({exc.strerror}).",
+            f"无法读取{kind.zh} {path}（{exc.strerror}）。",
+        ) from exc
+    try:
+        if pem.detect(data):
+            found = [
+                load(der)
+                for label, _, der in pem.unarmor(data, multiple=True)
+                if label == kind.pem_label
+            ]
+        else:
+            found = [load(data)]
+        for item in found:
+            item.native  # noqa: B018 - parses the whole structure now
+    except (ValueError, TypeError) as exc:
+        raise TrustRootError(
+            f"The {kind.en} {path} does not hold a readable {kind.thing_en}.",
+            f"{kind.zh} {path} 中没有可读取的{kind.thing_zh}。",
+        ) from exc
+    if not found:
+        raise TrustRootError(
+            f"The {kind.en} {path} holds no {kind.thing_en}.",
+            f"{kind.zh} {path} 中没有{kind.thing_zh}。",
+        )
+    return found

@@ -19,7 +19,7 @@ import hashlib
 import io
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -79,6 +79,14 @@ class _Sources:
     embedded: EmbeddedData
     cache: RevocationCache | None
     crl_files: tuple[crl.CertificateList, ...] = ()
+    # One validation context per revocation mode for all the file's seals:
+    # a second seal by the same certificate reuses the first one's paths.
+    contexts: dict[str, ValidationContext] = field(default_factory=dict)
+
+    def context(self, mode: str) -> ValidationContext:
+        if mode not in self.contexts:
+            self.contexts[mode] = _context(self.roots, self.embedded, False, mode)
+        return self.contexts[mode]
 
 
 @dataclass(frozen=True)
@@ -165,18 +173,12 @@ async def async_verify_pdf(
 
     embedded = _embedded_data(reader)
     later = _later_fields(sigs)
+    sources = _Sources(trust_roots, online, embedded, cache, tuple(crl_files))
     reports = []
     for sig in sigs:
         if sig.sig_object_type != "/Sig":
             continue
-        reports.append(
-            await _verify_guarded(
-                sig,
-                reader,
-                _Sources(trust_roots, online, embedded, cache, tuple(crl_files)),
-                later,
-            )
-        )
+        reports.append(await _verify_guarded(sig, reader, sources, later))
     reasons: tuple[Message, ...] = ()
     if not reports:
         reasons = (Message("The file carries no seal.", "该文件没有印章（签名）。"),)
@@ -279,19 +281,19 @@ async def _verify_one(
     sources: _Sources,
     later: dict[int, dict[str, ChangeKind]],
 ) -> SignatureReport:
-    roots, embedded = sources.roots, sources.embedded
+    embedded = sources.embedded
     # With revocation data in the file, the first pass requires it: a seal
     # that is trusted then is also known not to be revoked, with no second
     # path validation. Otherwise (or when that pass fails for any reason
     # other than a revocation) the soft-fail pass tells trust apart.
     status = None
     if embedded.has_revocation:
-        status = await _validate(sig, roots, embedded, mode="require")
+        status = await _validate(sig, sources, mode="require")
         if not (status.trusted or status.revoked):
             status = None
     revocation_known = status is not None
     if status is None:
-        status = await _validate(sig, roots, embedded, mode="soft-fail")
+        status = await _validate(sig, sources, mode="soft-fail")
     changes = changes_after(sig, reader, later.get(sig.signed_revision, {}))
     trust = Trust.TRUSTED if status.trusted else Trust.UNTRUSTED
     revocation = Revocation.REVOKED if status.revoked else Revocation.NOT_CHECKED
@@ -328,15 +330,12 @@ async def _verify_one(
 
 
 async def _validate(
-    sig: EmbeddedPdfSignature,
-    roots: Sequence[x509.Certificate],
-    embedded: EmbeddedData,
-    mode: str,
+    sig: EmbeddedPdfSignature, sources: _Sources, mode: str
 ) -> PdfSignatureStatus:
     return await async_validate_pdf_signature(
         sig,
-        signer_validation_context=_context(roots, embedded, False, mode),
-        ts_validation_context=_context(roots, embedded, False, "soft-fail"),
+        signer_validation_context=sources.context(mode),
+        ts_validation_context=sources.context("soft-fail"),
         diff_policy=DEFAULT_DIFF_POLICY,
     )
 
