@@ -18,6 +18,7 @@ before the verified copy is put where the person asked for it.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import re
@@ -351,9 +352,14 @@ def _log_refusal(
 def recheck(opened: OpenWorkspace) -> list[ArchiveProblem]:
     """Decrypt every archived file and compare its hash; list what is wrong.
 
-    Files in the archive folder that no entry names are reported too: the
-    leftovers of a rolled-back archiving, or files put there by someone else.
+    Documents kept for approvals are checked the same way. Files in the
+    archive folder that neither an entry nor an approval names are reported
+    too: the leftovers of a rolled-back archiving, or files put there by
+    someone else.
     """
+    # Imported here: the approval documents build on this module's store.
+    from app.approval_documents import kept_documents
+
     store = archive_store(opened)
     problems: list[ArchiveProblem] = []
     expected: set[Path] = set()
@@ -365,6 +371,7 @@ def recheck(opened: OpenWorkspace) -> list[ArchiveProblem]:
                 problem = _check_one(store, int(entry_id), str(sha256))
                 if problem is not None:
                     problems.append(problem)
+        problems += _check_kept(store, kept_documents(conn), expected)
     for path in store.files():
         if path not in expected:
             problems.append(
@@ -382,8 +389,30 @@ def recheck(opened: OpenWorkspace) -> list[ArchiveProblem]:
     return problems
 
 
+def _check_kept(
+    store: ArchiveStore, kept: dict[str, str], expected: set[Path]
+) -> list[ArchiveProblem]:
+    """Check the documents kept for approvals that no entry already covers."""
+    problems = []
+    for sha256, approval_id in sorted(kept.items()):
+        path = store.path_for(sha256)
+        if path in expected:
+            continue
+        expected.add(path)
+        problem = _check_one(store, None, sha256)
+        if problem is not None:
+            problems.append(
+                dataclasses.replace(
+                    problem,
+                    en=f"Approval {approval_id}: {problem.en}",
+                    zh=f"用印审批 {approval_id}：{problem.zh}",
+                )
+            )
+    return problems
+
+
 def _check_one(
-    store: ArchiveStore, entry_id: int, sha256: str
+    store: ArchiveStore, entry_id: int | None, sha256: str
 ) -> ArchiveProblem | None:
     kinds: tuple[tuple[type[ArchiveError], ProblemKind], ...] = (
         (ArchiveMissing, ProblemKind.MISSING),

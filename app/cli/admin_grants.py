@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
+import os
+import secrets
+import shutil
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from app.admin.approvals import (
 )
 from app.admin.clock import parse_time, utc_now
 from app.admin.grants import Grant, GrantDraft, add_grant, list_grants, revoke_grant
+from app.approval_documents import approval_document, request_with_document
 from app.cli.admin_common import acting, authenticate, json_option
 from app.cli.context import CliState
 from app.cli.output import echo_json, echo_table
@@ -151,7 +154,7 @@ def grant_revoke(ctx: click.Context, grant_id: str, reason: str, as_json: bool) 
 
 @click.group("approval")
 def approval_group() -> None:
-    """Approvals (用印审批): request, list, approve, reject."""
+    """Approvals (用印审批): request, list, approve, reject, read the document."""
 
 
 def _approval_rows(state: CliState, approvals: list[Approval], as_json: bool) -> None:
@@ -183,26 +186,12 @@ def _approval_rows(state: CliState, approvals: list[Approval], as_json: bool) ->
     )
 
 
-def _digest(document: Path | None, sha256: str | None) -> str:
+def _one_document(document: Path | None, sha256: str | None) -> None:
     if (document is None) == (sha256 is None):
         raise InputError(
             "Name the document with --document FILE or --sha256 HEX (one of them).",
             "请用 --document 或 --sha256（二选一）指定文件。",
         )
-    if sha256 is not None:
-        return sha256
-    assert document is not None
-    digest = hashlib.sha256()
-    try:
-        with document.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
-    except OSError as exc:
-        raise InputError(
-            f"{document}: cannot read ({exc.strerror}).",
-            f"{document}：无法读取（{exc.strerror}）。",
-        ) from exc
-    return digest.hexdigest()
 
 
 def _placement(text: str | None) -> dict[str, Any] | None:
@@ -226,7 +215,7 @@ def _placement(text: str | None) -> dict[str, Any] | None:
 @click.option(
     "--document",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="The document to be stamped (its SHA-256 is bound).",
+    help="The document to be stamped; kept encrypted for the approver.",
 )
 @click.option("--sha256", help="Or the document's SHA-256.")
 @click.option("--category", required=True, help="Document category.")
@@ -247,22 +236,100 @@ def approval_request(
     reason: str,
     as_json: bool,
 ) -> None:
-    """Ask to use SEAL on one document."""
+    """Ask to use SEAL on one document.
+
+    With --document the document is kept (encrypted) so the approver can read
+    it; with --sha256 only its hash is bound.
+    """
     state: CliState = ctx.obj
-    digest = _digest(document, sha256)
+    _one_document(document, sha256)
     where = _placement(placement)
     actor = authenticate(ctx, state)
-    made = request_approval(
-        state.open().db,
-        actor,
-        seal,
-        digest,
-        category,
-        title=title or (document.name if document else ""),
-        placement=where,
-        reason=reason,
-    )
+    if document is not None:
+        made = request_with_document(
+            state.open(),
+            actor,
+            seal,
+            document,
+            category,
+            title=title or document.name,
+            placement=where,
+            reason=reason,
+        )
+    else:
+        assert sha256 is not None
+        made = request_approval(
+            state.open().db,
+            actor,
+            seal,
+            sha256,
+            category,
+            title=title,
+            placement=where,
+            reason=reason,
+        )
     _approval_rows(state, [made], as_json)
+
+
+@approval_group.command("document")
+@click.argument("approval_id")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the document (must not exist yet).",
+)
+@acting()
+@click.pass_context
+def approval_document_command(
+    ctx: click.Context, approval_id: str, output: Path
+) -> None:
+    """Write the document kept for an approval (approvers, administrators and
+    the requester); the viewing is logged."""
+    state: CliState = ctx.obj
+    _refuse_existing(output)
+    actor = authenticate(ctx, state)
+    with approval_document(state.open(), approval_id, actor=actor) as copy:
+        if copy is None:
+            raise InputError(
+                f"Approval {approval_id} was requested by SHA-256 only; "
+                "no document was kept.",
+                f"用印审批 {approval_id} 仅以 SHA-256 申请，未保存文件。",
+            )
+        _write_new(copy, output)
+    click.echo(output)
+
+
+def _refuse_existing(output: Path) -> None:
+    if output.exists():
+        raise InputError(
+            f"{output} already exists; choose another output file.",
+            f"{output} 已存在，请另选输出文件。",
+        )
+
+
+def _write_new(copy: Path, output: Path) -> None:
+    """Copy to a .part file, sync it, then link it in place: never overwrites."""
+    part = output.with_name(f"{output.name}.{secrets.token_hex(4)}.part")
+    try:
+        with copy.open("rb") as src, part.open("xb") as dst:
+            shutil.copyfileobj(src, dst)
+            dst.flush()
+            os.fsync(dst.fileno())
+        os.link(part, output)
+    except FileExistsError as exc:
+        raise InputError(
+            f"{output} already exists; choose another output file.",
+            f"{output} 已存在，请另选输出文件。",
+        ) from exc
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InputError(
+            f"Cannot write {output} ({reason}).", f"无法写入 {output}（{reason}）。"
+        ) from exc
+    finally:
+        part.unlink(missing_ok=True)
 
 
 @approval_group.command("list")
