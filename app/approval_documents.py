@@ -22,7 +22,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.admin.approvals import Approval, find_approval, request_approval
 from app.admin.journal import recorded
@@ -35,11 +35,16 @@ from storage.archive_files import ArchiveError, ArchiveStore, StoredFile
 from storage.database import Connection
 from storage.usage_log import append, now
 
+if TYPE_CHECKING:  # pypdfium2 loads only when a preview is drawn
+    from app.page_preview import PageImage
+
 __all__ = [
+    "ApprovalPreview",
     "KeptDocument",
     "approval_document",
     "kept_document",
     "kept_documents",
+    "preview_document",
     "request_with_document",
 ]
 
@@ -234,3 +239,31 @@ def _log_damage(
             details={"approval": approval.id, "problem": type(exc).__name__},
         )
     log.warning("The document of approval %s failed its check", approval.id)
+
+
+@dataclass(frozen=True)
+class ApprovalPreview:
+    """The first page of a kept document, drawn for the approver's screen."""
+
+    page: PageImage
+    page_count: int
+    file_name: str
+
+
+def preview_document(
+    opened: OpenWorkspace, approval_id: str, *, actor: Actor, scale: float
+) -> ApprovalPreview | None:
+    """Page 1 of the request's document at ``scale`` pixels per point.
+
+    ``None`` when the request was made by SHA-256 only. The viewing is logged
+    as :func:`approval_document` logs it; the decrypted copy is gone when this
+    returns.
+    """
+    from app.page_preview import page_sizes, render_page
+
+    with approval_document(opened, approval_id, actor=actor) as copy:
+        if copy is None:
+            return None
+        return ApprovalPreview(
+            render_page(copy, 0, scale), len(page_sizes(copy)), copy.name
+        )

@@ -9,8 +9,11 @@ from pytestqt.qtbot import QtBot
 
 from app.admin.approvals import ApprovalStatus, get_approval, request_approval
 from app.admin.auth import login_password
+from app.approval_documents import request_with_document
 from app.audit import ChainCheck
 from app.workspace import GivenPassphrase, open_workspace
+from storage.usage_log import LogFilter, query
+from tests.stamping.documents import simple_pdf
 from tests.support.cli import PASSPHRASE
 from tests.widgets.conftest import Desk
 from widgets.views.approvals import ApprovalsView
@@ -72,6 +75,33 @@ def test_approver_approves_a_pending_request(
     stored = get_approval(desk.window.opened.db, pending)
     assert stored.status is ApprovalStatus.APPROVED
     assert stored.comment == "同意"
+    assert desk.alerts == []
+
+
+def test_approver_sees_the_first_page_of_the_requested_document(
+    qtbot: QtBot, demo: Path, desk: Desk, tmp_path: Path
+) -> None:
+    document = simple_pdf(tmp_path / "通知.pdf", count=3)
+    with open_workspace(demo, GivenPassphrase(PASSPHRASE)) as opened:
+        officer = login_password(opened.db, "张经办", "demo-officer-2026")
+        request_with_document(opened, officer, "公章", document, "通知")
+
+    desk.log_in("李审批", "demo-approver-2026")
+    view = desk.window.role_tabs["approvals"].views["approvals"]
+    assert isinstance(view, ApprovalsView)
+    with qtbot.waitSignal(view.previewed, timeout=30_000) as shown:
+        loaded(qtbot, view)
+
+    preview = shown.args[0]
+    assert preview is not None
+    assert preview.page_count == 3
+    pixmap = view.preview.pixmap()
+    assert not pixmap.isNull()
+    assert pixmap.height() > pixmap.width()  # an upright A4 page
+    assert view.preview_caption.text() == "通知.pdf: page 1 of 3"
+    assert desk.window.opened is not None
+    viewed = query(desk.window.opened.db, LogFilter(action="approval.view"))
+    assert [e.actor for e in viewed] == [desk.window.actor.person_id]  # type: ignore[union-attr]
     assert desk.alerts == []
 
 

@@ -59,10 +59,10 @@ from app.admin.approvals import (
     Approval,
     ApprovalStatus,
     list_approvals,
-    request_approval,
 )
 from app.admin.roles import Actor
 from app.admin.tokens import TokenInfo, present_tokens
+from app.approval_documents import request_with_document
 from app.errors import USER_ERRORS, Cancelled, InputError
 from app.officer_desk import (
     document_sha256,
@@ -822,16 +822,16 @@ class StampingView(View):
                 InputError("Choose the document category.", "请选择文件类别。")
             )
             return
-        db, actor, reason = self.opened.db, self.actor, self.reason.text().strip()
+        opened, actor, reason = self.opened, self.actor, self.reason.text().strip()
         self.request_button.setEnabled(False)
 
         def ask() -> Approval:
-            digest = document.sha256 or document_sha256(document.path)
-            return request_approval(
-                db,
+            # The document is kept (encrypted) so the approver sees it.
+            return request_with_document(
+                opened,
                 actor,
                 usable.seal.name,
-                digest,
+                document.path,
                 category,
                 title=document.path.stem,
                 reason=reason,

@@ -1,20 +1,24 @@
 """Approvals (用印审批): the approver's pending requests, approved or rejected.
 
-The approver chooses a request, writes a comment and decides; the service
-checks every rule again (no self-approval, named approvers only) and a refusal
-comes back as an error through :attr:`View.failed`.
+The approver chooses a request, sees the first page of its document (kept
+encrypted with the request; the viewing is logged), writes a comment and
+decides. The service checks every rule again (no self-approval, named
+approvers only) and a refusal comes back as an error through
+:attr:`View.failed`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
 )
 
@@ -26,6 +30,7 @@ from app.admin.approvals import (
     reject,
 )
 from app.admin.roles import Actor
+from app.approval_documents import ApprovalPreview, preview_document
 from app.workspace import OpenWorkspace
 from widgets.views.base import View, fill_table, make_table, short_hash
 from widgets.views.labels import approval_label
@@ -40,8 +45,13 @@ class PendingData:
     names: Names
 
 
+# Pixels per point of the preview: an A4 page about 420 pixels tall.
+_PREVIEW_SCALE = 0.5
+
+
 class ApprovalsView(View):
     decided = Signal(object)
+    previewed = Signal(object)  # the ApprovalPreview shown, or None
 
     def __init__(self, opened: OpenWorkspace, actor: Actor, lang: str) -> None:
         super().__init__(opened, actor, lang)
@@ -71,8 +81,24 @@ class ApprovalsView(View):
         buttons.addWidget(self.comment, 1)
         buttons.addWidget(self.approve_button)
         buttons.addWidget(self.reject_button)
+        self.preview = QLabel(self.text("Choose a request.", "请选择一项申请。"))
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setMinimumWidth(320)
+        self.preview.setSizePolicy(
+            QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding
+        )
+        self.preview_caption = QLabel()
+        self.preview_caption.setWordWrap(True)
+        self._previewing: str | None = None
+        self._deciding = False
+        side = QVBoxLayout()
+        side.addWidget(self.preview, 1)
+        side.addWidget(self.preview_caption)
+        top = QHBoxLayout()
+        top.addWidget(self.table, 2)
+        top.addLayout(side, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.table)
+        layout.addLayout(top, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
         self._selection_changed()
@@ -112,9 +138,60 @@ class ApprovalsView(View):
         return self.pending[rows[0].row()]
 
     def _selection_changed(self) -> None:
-        chosen = self.selected() is not None and not self.busy
+        approval = self.selected()
+        chosen = approval is not None and not self._deciding
         self.approve_button.setEnabled(chosen)
         self.reject_button.setEnabled(chosen)
+        self._show_preview_of(approval)
+
+    def _show_preview_of(self, approval: Approval | None) -> None:
+        """Draw page 1 of the chosen request's document in the background."""
+        wanted = None if approval is None else approval.id
+        if wanted == self._previewing:
+            return
+        self._previewing = wanted
+        self.preview.setPixmap(QPixmap())
+        self.preview_caption.clear()
+        if approval is None:
+            self.preview.setText(self.text("Choose a request.", "请选择一项申请。"))
+            return
+        self.preview.setText(self.text("Drawing the document…", "正在显示文件…"))
+        opened, actor = self.opened, self.actor
+
+        def work() -> ApprovalPreview | None:
+            return preview_document(
+                opened, approval.id, actor=actor, scale=_PREVIEW_SCALE
+            )
+
+        self.run(work, lambda shown: self._previewed(approval.id, shown))
+
+    def _previewed(self, approval_id: str, shown: ApprovalPreview | None) -> None:
+        if approval_id != self._previewing:
+            return  # another request was chosen meanwhile
+        if shown is None:
+            self.preview.setText(
+                self.text(
+                    "The request was made by SHA-256 only; no document to show.",
+                    "该申请仅提交了 SHA-256，没有可显示的文件。",
+                )
+            )
+        else:
+            page = shown.page
+            image = QImage(
+                page.rgb,
+                page.width_px,
+                page.height_px,
+                page.width_px * 3,
+                QImage.Format.Format_RGB888,
+            ).copy()  # own the pixels; the bytes object may go away
+            self.preview.setPixmap(QPixmap.fromImage(image))
+            self.preview_caption.setText(
+                self.text(
+                    f"{shown.file_name}: page 1 of {shown.page_count}",
+                    f"{shown.file_name}：第 1 页，共 {shown.page_count} 页",
+                )
+            )
+        self.previewed.emit(shown)
 
     def decide(self, *, approved: bool) -> None:
         approval = self.selected()
@@ -128,11 +205,17 @@ class ApprovalsView(View):
                 return approve(db, actor, approval.id, comment)
             return reject(db, actor, approval.id, comment)
 
+        self._deciding = True
         self.approve_button.setEnabled(False)
         self.reject_button.setEnabled(False)
-        self.run(work, self._decided, lambda _exc: self._selection_changed())
+        self.run(work, self._decided, lambda _exc: self._decision_failed())
+
+    def _decision_failed(self) -> None:
+        self._deciding = False
+        self._selection_changed()
 
     def _decided(self, approval: Approval) -> None:
+        self._deciding = False
         self.comment.clear()
         self.status.setText(
             self.text(
