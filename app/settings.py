@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
+from app.admin.journal import recorded
+from app.admin.roles import Actor, Role, require_role
 from app.errors import SettingError
+from storage.database import Database
+from storage.settings import all_settings, write_setting
+from storage.usage_log import JsonValue, append
 
 __all__ = ["SETTINGS", "Setting", "check_setting", "known_setting"]
 
@@ -51,7 +56,7 @@ def _absolute_path(value: str) -> str:
 def _file_paths(value: str) -> str:
     paths = [p.strip() for p in value.split(os.pathsep) if p.strip()]
     if not paths:
-        raise ValueError("at least one certificate file path is expected")
+        raise ValueError("at least one file path is expected")
     for path in paths:
         if not os.path.isabs(path):
             raise ValueError(f"{path} is not an absolute path")
@@ -189,3 +194,34 @@ def check_setting(key: str, value: str) -> str:
             f"Setting {key}: {value!r} is not accepted ({exc}).",
             f"设置项 {key}：不接受取值 {value!r}（{exc}）。",
         ) from exc
+
+
+def change_settings(
+    db: Database, actor: Actor, changes: Mapping[str, str | None]
+) -> dict[str, str | None]:
+    """Set several settings at once, as an administrator; all or none.
+
+    An empty or ``None`` value removes the setting. Every value is checked
+    first; the change is one transaction with one usage-log entry naming the
+    keys and their new values (settings hold no secrets). Returns the values
+    as stored.
+
+    :raises SettingError: a key is unknown or a value is not accepted.
+    :raises NotAdministratorError: ``actor`` is no administrator (logged).
+    """
+    checked: dict[str, str | None] = {}
+    for key, value in changes.items():
+        known_setting(key)
+        checked[key] = check_setting(key, value) if value else None
+    details: dict[str, JsonValue] = {"changed": dict(checked)}
+    with recorded(db, "settings.change", actor.person_id, details=details) as conn:
+        require_role(conn, actor, Role.ADMINISTRATOR)
+        for key, value in checked.items():
+            write_setting(conn, key, value)
+        append(conn, "settings.change", actor=actor.person_id, details=details)
+    return checked
+
+
+def current_settings(db: Database) -> dict[str, str]:
+    """Every setting that has a value, by key."""
+    return all_settings(db)

@@ -6,9 +6,15 @@ accept is decided in the service layer (``app.settings``).
 
 from __future__ import annotations
 
-from storage.database import Database
+from storage.database import Connection, Database
 
-__all__ = ["all_settings", "get_setting", "set_setting", "unset_setting"]
+__all__ = [
+    "all_settings",
+    "get_setting",
+    "set_setting",
+    "unset_setting",
+    "write_setting",
+]
 
 
 def get_setting(db: Database, key: str) -> str | None:
@@ -18,17 +24,25 @@ def get_setting(db: Database, key: str) -> str | None:
 
 def set_setting(db: Database, key: str, value: str) -> None:
     with db.transaction() as conn:
-        conn.execute(
-            "INSERT INTO settings (key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value, "
-            "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
-            (key, value),
-        )
+        write_setting(conn, key, value)
 
 
 def unset_setting(db: Database, key: str) -> None:
     with db.transaction() as conn:
+        write_setting(conn, key, None)
+
+
+def write_setting(conn: Connection, key: str, value: str | None) -> None:
+    """Set ``key`` (``None`` removes it) inside the caller's transaction."""
+    if value is None:
         conn.execute("DELETE FROM settings WHERE key = ?", (key,))
+        return
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value, "
+        "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+        (key, value),
+    )
 
 
 def all_settings(db: Database) -> dict[str, str]:
