@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEMO := .demo/workspace
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: setup system-packages venv node-tools run demo screenshots test lint typecheck layers pytest bench package clean
+.PHONY: setup system-packages venv node-tools run demo screenshots translations test lint typecheck layers pytest bench package clean
 
 setup: system-packages venv node-tools
 
@@ -58,6 +58,13 @@ test: setup lint typecheck layers pytest
 
 screenshots: venv
 	$(BIN)/python -m widgets.screenshots docs/screenshots
+
+# The window's translations: refresh the .ts sources from the code (keeping
+# what is translated), then build the .qm files the window loads.
+translations: venv
+	$(BIN)/pyside6-lupdate $(sort $(shell find widgets -name '*.py')) \
+		-ts $(wildcard resources/i18n/sealdesk_*.ts)
+	for ts in $(wildcard resources/i18n/sealdesk_*.ts); do $(BIN)/pyside6-lrelease $$ts -qm $${ts%.ts}.qm || exit 1; done
 
 bench: setup
 	$(BIN)/python -m bench

@@ -1,4 +1,4 @@
-"""Starting the desktop application: the QApplication and the first window."""
+"""Starting the desktop application: the QApplication, its language, the window."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
+from widgets.i18n import use_language
 from widgets.main_window import MainWindow
 
 __all__ = ["run_application"]
@@ -17,6 +18,7 @@ def run_application(root: Path, lang: str, argv: Sequence[str]) -> int:
     app = existing if isinstance(existing, QApplication) else QApplication(list(argv))
     app.setApplicationName("SealDesk")
     app.setApplicationDisplayName("SealDesk 电子印章桌面端")
+    use_language(app, lang)
     window = MainWindow(root, lang)
     window.show()
     window.open_workspace()

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 
+from PySide6.QtCore import QCoreApplication
+
 from app.errors import USER_ERRORS, user_message
-from app.i18n import pick
 
 __all__ = ["error_text"]
 
@@ -21,8 +22,6 @@ def error_text(exc: Exception, lang: str) -> str:
         return user_message(exc, lang)
     log.error("Unexpected failure", exc_info=exc)
     name = type(exc).__name__
-    return pick(
-        lang,
-        f"Unexpected error ({name}); see the log file.",
-        f"发生意外错误（{name}），详见日志文件。",
-    )
+    return QCoreApplication.translate(
+        "widgets.errors", "Unexpected error ({0}); see the log file."
+    ).format(name)

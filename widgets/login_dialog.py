@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -35,7 +35,6 @@ from app.admin.auth import login_password
 from app.admin.people import Person, list_people
 from app.admin.roles import Actor
 from app.admin.tokens import GivenPin, login_with_token, pin_locked, present_tokens
-from app.i18n import pick
 from app.workspace import OpenWorkspace
 from widgets.tasks import Task, start_task
 from widgets.views.labels import roles_label
@@ -73,12 +72,16 @@ class LoginDialog(QDialog):
         self._token_task: Task | None = None
         self.accounts: dict[str, _Account] = {}
         self.tokens: list[TokenInfo] = []
-        self.setWindowTitle(self.text("Log in", "登录"))
+        self.setWindowTitle(QCoreApplication.translate("LoginDialog", "Log in"))
         self.setMinimumWidth(420)
         self.person = QComboBox()
         self.person.currentIndexChanged.connect(self._person_changed)
-        self.by_password = QRadioButton(self.text("Password", "密码"))
-        self.by_token = QRadioButton(self.text("Token (USB key)", "令牌（USB Key）"))
+        self.by_password = QRadioButton(
+            QCoreApplication.translate("LoginDialog", "Password")
+        )
+        self.by_token = QRadioButton(
+            QCoreApplication.translate("LoginDialog", "Token (USB key)")
+        )
         self.by_password.setChecked(True)
         self.method = QButtonGroup(self)
         self.method.addButton(self.by_password)
@@ -87,21 +90,25 @@ class LoginDialog(QDialog):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.token = QComboBox()
-        self.refresh_tokens = QPushButton(self.text("Refresh", "刷新"))
+        self.refresh_tokens = QPushButton(
+            QCoreApplication.translate("LoginDialog", "Refresh")
+        )
         self.refresh_tokens.clicked.connect(self.list_tokens)
         self.pin = QLineEdit()
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin.setPlaceholderText(self.text("Token PIN", "令牌 PIN"))
-        self.note = QLabel(self.text("Loading people…", "正在读取人员…"))
+        self.pin.setPlaceholderText(
+            QCoreApplication.translate("LoginDialog", "Token PIN")
+        )
+        self.note = QLabel(QCoreApplication.translate("LoginDialog", "Loading people…"))
         self.note.setWordWrap(True)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.login_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.login_button.setText(self.text("Log in", "登录"))
+        self.login_button.setText(QCoreApplication.translate("LoginDialog", "Log in"))
         self.login_button.setEnabled(False)
         cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText(self.text("Cancel", "取消"))
+        cancel.setText(QCoreApplication.translate("LoginDialog", "Cancel"))
         self.buttons.accepted.connect(self.log_in)
         self.buttons.rejected.connect(self.reject)
         self._layout(form=QFormLayout(self))
@@ -121,18 +128,17 @@ class LoginDialog(QDialog):
         token_row = QHBoxLayout()
         token_row.addWidget(self.token, 1)
         token_row.addWidget(self.refresh_tokens)
-        form.addRow(self.text("Person", "人员"), self.person)
-        form.addRow(self.text("Log in with", "登录方式"), methods)
-        form.addRow(self.text("Password", "密码"), self.password)
-        form.addRow(self.text("Token", "令牌"), token_row)
+        form.addRow(QCoreApplication.translate("LoginDialog", "Person"), self.person)
+        form.addRow(QCoreApplication.translate("LoginDialog", "Log in with"), methods)
+        form.addRow(
+            QCoreApplication.translate("LoginDialog", "Password"), self.password
+        )
+        form.addRow(QCoreApplication.translate("LoginDialog", "Token"), token_row)
         self._token_row = token_row
-        form.addRow(self.text("PIN", "PIN"), self.pin)
+        form.addRow(QCoreApplication.translate("LoginDialog", "PIN"), self.pin)
         form.addRow(self.note)
         form.addRow(self.buttons)
         self.form = form
-
-    def text(self, en: str, zh: str) -> str:
-        return pick(self.lang, en, zh)
 
     # -- people --------------------------------------------------------------
 
@@ -145,13 +151,11 @@ class LoginDialog(QDialog):
             self.accounts[p.name] = _Account(
                 p.name, p.has_password, p.cert_sha256 is not None
             )
-            self.person.addItem(
-                f"{p.name}（{roles_label(p.roles, self.lang)}）", p.name
-            )
+            self.person.addItem(f"{p.name}（{roles_label(p.roles)}）", p.name)
         self.note.setText(
             ""
             if self.person.count()
-            else self.text("Nobody can log in yet.", "尚无可登录的人员。")
+            else QCoreApplication.translate("LoginDialog", "Nobody can log in yet.")
         )
         self._update()
         self.people_loaded.emit()
@@ -187,7 +191,9 @@ class LoginDialog(QDialog):
             return
         db = self.opened.db
         self.refresh_tokens.setEnabled(False)
-        self.note.setText(self.text("Looking for tokens…", "正在查找令牌…"))
+        self.note.setText(
+            QCoreApplication.translate("LoginDialog", "Looking for tokens…")
+        )
         self._token_task = start_task(
             lambda: present_tokens(db), self._show_tokens, self._tokens_failed, self
         )
@@ -198,15 +204,19 @@ class LoginDialog(QDialog):
         self.token.clear()
         for t in tokens:
             locked = pin_locked(t)
-            mark = self.text(" – PIN locked", "（PIN 已锁定）") if locked else ""
+            mark = (
+                QCoreApplication.translate("LoginDialog", " – PIN locked")
+                if locked
+                else ""
+            )
             self.token.addItem(f"{t.label} ({t.serial}){mark}", t.serial)
         self.refresh_tokens.setEnabled(True)
         self.note.setText(
             ""
             if tokens
-            else self.text(
+            else QCoreApplication.translate(
+                "LoginDialog",
                 "No token is inserted. Insert your USB key and press Refresh.",
-                "未检测到令牌。请插入 USB Key 后点击“刷新”。",
             )
         )
         self._update()
@@ -262,14 +272,16 @@ class LoginDialog(QDialog):
         if serial is None:
             return
         if not pin:
-            self.note.setText(self.text("Enter the token PIN.", "请输入令牌 PIN。"))
+            self.note.setText(
+                QCoreApplication.translate("LoginDialog", "Enter the token PIN.")
+            )
             return
         db, handler = self.opened.db, GivenPin(pin)
         self._start(lambda: login_with_token(db, name, serial, handler))
 
     def _start(self, work: Callable[[], Actor]) -> None:
         self.login_button.setEnabled(False)
-        self.note.setText(self.text("Checking…", "正在验证…"))
+        self.note.setText(QCoreApplication.translate("LoginDialog", "Checking…"))
         self._task = start_task(work, self._done, self._failed, owner=self)
 
     def _done(self, actor: Actor) -> None:

@@ -24,7 +24,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QThreadPool, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QFormLayout,
@@ -49,7 +49,6 @@ from app.desk_status import (
     scan_tokens,
 )
 from app.errors import USER_ERRORS, Cancelled
-from app.i18n import pick
 from app.workspace import (
     GivenPassphrase,
     OpenWorkspace,
@@ -108,10 +107,16 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.status_page = QWidget()
         self.status_form = QFormLayout(self.status_page)
-        self.tabs.addTab(self.status_page, self.text("Workspace", "工作区"))
-        self.message = QLabel(self.text("Opening the workspace…", "正在打开工作区…"))
+        self.tabs.addTab(
+            self.status_page, QCoreApplication.translate("MainWindow", "Workspace")
+        )
+        self.message = QLabel(
+            QCoreApplication.translate("MainWindow", "Opening the workspace…")
+        )
         self.status_form.addRow(self.message)
-        self.switch_button = QPushButton(self.text("Switch person", "切换人员"))
+        self.switch_button = QPushButton(
+            QCoreApplication.translate("MainWindow", "Switch person")
+        )
         self.switch_button.clicked.connect(self.log_out)
         self.switch_button.setVisible(False)
         self.status_form.addRow(self.switch_button)
@@ -133,15 +138,14 @@ class MainWindow(QMainWindow):
         self.status_timer.setInterval(STATUS_INTERVAL_MS)
         self.status_timer.timeout.connect(self.refresh_status)
 
-    def text(self, en: str, zh: str) -> str:
-        return pick(self.lang, en, zh)
-
     def ask_passphrase(self) -> str | None:
         """Ask on the main thread; tests replace this method."""
         text, ok = QInputDialog.getText(
             self,
             "SealDesk",
-            self.text(f"Passphrase for {self.root}", f"{self.root} 的口令"),
+            QCoreApplication.translate("MainWindow", "Passphrase for {0}").format(
+                self.root
+            ),
             QLineEdit.EchoMode.Password,
         )
         return text if ok else None
@@ -156,7 +160,9 @@ class MainWindow(QMainWindow):
         if info.custody.value == "passphrase":
             secret = self.ask_passphrase()
             if secret is None:
-                self.message.setText(self.text("Cancelled.", "已取消。"))
+                self.message.setText(
+                    QCoreApplication.translate("MainWindow", "Cancelled.")
+                )
                 return
         prompt = GivenPassphrase(secret)
         self._task = start_task(
@@ -174,11 +180,22 @@ class MainWindow(QMainWindow):
 
     def _opened(self, result: tuple[OpenWorkspace, WorkspaceStatus]) -> None:
         self.opened, report = result
-        self.message.setText(self.text("Workspace unlocked.", "工作区已解锁。"))
+        self.message.setText(
+            QCoreApplication.translate("MainWindow", "Workspace unlocked.")
+        )
         rows = [
-            (self.text("Workspace", "工作区"), str(report.workspace)),
-            (self.text("Key custody", "密钥保管"), report.custody.value),
-            (self.text("Schema version", "结构版本"), str(report.schema_version)),
+            (
+                QCoreApplication.translate("MainWindow", "Workspace"),
+                str(report.workspace),
+            ),
+            (
+                QCoreApplication.translate("MainWindow", "Key custody"),
+                report.custody.value,
+            ),
+            (
+                QCoreApplication.translate("MainWindow", "Schema version"),
+                str(report.schema_version),
+            ),
             *((name, str(count)) for name, count in report.counts.items()),
         ]
         for label, value in rows:
@@ -204,7 +221,9 @@ class MainWindow(QMainWindow):
 
     def _login_cancelled(self) -> None:
         self._drop_login_dialog()
-        self.message.setText(self.text("Nobody is logged in.", "尚未登录。"))
+        self.message.setText(
+            QCoreApplication.translate("MainWindow", "Nobody is logged in.")
+        )
         self.switch_button.setVisible(True)
 
     def show_login(self, dialog: LoginDialog) -> None:
@@ -264,47 +283,58 @@ class MainWindow(QMainWindow):
         if not scan.known:
             if scan.en:
                 self.tokens_label.setText(
-                    self.text("Tokens: ", "令牌：") + scan.text(self.lang)
+                    QCoreApplication.translate("MainWindow", "Tokens: ")
+                    + scan.text(self.lang)
                 )
             return
         if not scan.tokens:
-            none = scan.text(self.lang) if scan.en else self.text("none", "无")
-            self.tokens_label.setText(self.text("Tokens: ", "令牌：") + none)
+            none = (
+                scan.text(self.lang)
+                if scan.en
+                else QCoreApplication.translate("MainWindow", "none")
+            )
+            self.tokens_label.setText(
+                QCoreApplication.translate("MainWindow", "Tokens: ") + none
+            )
             return
         names = ", ".join(f"{t.label} ({t.serial})" for t in scan.tokens)
-        self.tokens_label.setText(self.text("Tokens: ", "令牌：") + names)
+        self.tokens_label.setText(
+            QCoreApplication.translate("MainWindow", "Tokens: ") + names
+        )
 
     def _show_outbox(self, outbox: OutboxSummary) -> None:
         last = (outbox.last_anchored_at or "")[:19].replace("T", " ")
         if last:
-            text = self.text(
-                f"Evidence pending: {outbox.pending}, last anchored {last}",
-                f"待上链存证：{outbox.pending}，最近上链 {last}",
-            )
+            text = QCoreApplication.translate(
+                "MainWindow", "Evidence pending: {0}, last anchored {1}"
+            ).format(outbox.pending, last)
         else:
-            text = self.text(
-                f"Evidence pending: {outbox.pending}, nothing anchored yet",
-                f"待上链存证：{outbox.pending}，尚无上链记录",
-            )
+            text = QCoreApplication.translate(
+                "MainWindow", "Evidence pending: {0}, nothing anchored yet"
+            ).format(outbox.pending)
         self.outbox_label.setText(text)
 
     def _show_chain(self, chain: ChainProbe) -> None:
         if not chain.configured:
-            text, colour = self.text("Chain: not set up", "区块链：未配置"), ""
-        elif chain.wrong_chain:
-            text = self.text(
-                f"Chain: wrong network (id {chain.chain_id})",
-                f"区块链：网络不符（ID {chain.chain_id}）",
+            text, colour = (
+                QCoreApplication.translate("MainWindow", "Chain: not set up"),
+                "",
             )
+        elif chain.wrong_chain:
+            text = QCoreApplication.translate(
+                "MainWindow", "Chain: wrong network (id {0})"
+            ).format(chain.chain_id)
             colour = "#b71c1c"
         elif chain.answers:
-            text = self.text(
-                f"Chain: online (id {chain.chain_id})",
-                f"区块链：在线（ID {chain.chain_id}）",
-            )
+            text = QCoreApplication.translate(
+                "MainWindow", "Chain: online (id {0})"
+            ).format(chain.chain_id)
             colour = "#1b5e20"
         else:
-            text, colour = self.text("Chain: offline", "区块链：离线"), "#b71c1c"
+            text, colour = (
+                QCoreApplication.translate("MainWindow", "Chain: offline"),
+                "#b71c1c",
+            )
         self.chain_label.setStyleSheet(f"color: {colour};" if colour else "")
         self.chain_label.setText(text)
 
@@ -312,11 +342,10 @@ class MainWindow(QMainWindow):
         assert self.opened is not None
         self.actor = actor
         self._drop_login_dialog()
-        roles = roles_label(actor.roles, self.lang)
+        roles = roles_label(actor.roles)
         self.message.setText(
-            self.text(
-                f"Logged in: {actor.name} ({roles}).",
-                f"已登录：{actor.name}（{roles}）。",
+            QCoreApplication.translate("MainWindow", "Logged in: {0} ({1}).").format(
+                actor.name, roles
             )
         )
         self.switch_button.setVisible(True)
@@ -338,12 +367,12 @@ class MainWindow(QMainWindow):
         self.role_tabs = {}
         self.actor = None
         self.switch_button.setVisible(False)
-        self.message.setText(self.text("Logged out.", "已退出登录。"))
+        self.message.setText(QCoreApplication.translate("MainWindow", "Logged out."))
         self.start_login()
 
     def _failed(self, exc: Exception) -> None:
         if isinstance(exc, Cancelled):
-            self.message.setText(self.text("Cancelled.", "已取消。"))
+            self.message.setText(QCoreApplication.translate("MainWindow", "Cancelled."))
             return
         self.show_error(exc)
 

@@ -5,7 +5,9 @@ in a temporary folder with passphrase custody (so no keyring is needed), asks
 the officer for one approval so that the screens have something pending and
 stamps one contract so that the archive has a document, then logs in as each
 role on the offscreen platform and saves one PNG per view and language, named
-``<view>-<lang>.png``. The archive view is shot with that contract selected
+``<view>-<lang>.png``. The approval carries a one-page notice, which the
+approver's view previews and the officer's stamping view shows with the seal
+snapped onto its 盖章处; the archive view is shot with the contract selected
 and verified.
 """
 
@@ -21,12 +23,12 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 
-from app.admin.approvals import request_approval
 from app.admin.auth import login_password
 from app.admin.roles import Actor
 from app.demo.workspace import PEOPLE, DemoPerson, build_demo_workspace
 from app.workspace import GivenPassphrase, OpenWorkspace, open_workspace
 from widgets.archive import ArchiveView
+from widgets.i18n import use_language
 from widgets.main_window import MainWindow
 from widgets.views.audit import AuditView
 from widgets.views.base import View
@@ -66,21 +68,55 @@ def wait_until(condition: Callable[[], bool], what: str) -> None:
         raise ScreenshotError(f"timed out waiting for {what}")
 
 
-def _prepare(root: Path) -> None:
+NOTICE_TITLE = "关于开展年度安全检查的通知"
+
+
+def _notice(path: Path) -> Path:
+    """A one-page notice with its 盖章处, drawn with the report's CJK font."""
+    from fpdf import FPDF
+
+    from app.verification.report_font import report_font
+
+    face = report_font()
+    pdf = FPDF(format="A4", unit="mm")
+    pdf.add_font("cjk", "", str(face.path), collection_font_number=face.index)
+    pdf.add_page()
+    pdf.set_font("cjk", size=20)
+    pdf.cell(0, 20, NOTICE_TITLE, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("cjk", size=12)
+    body = (
+        "各处室、直属单位：\n    为切实做好年度安全生产工作，经研究，"
+        "决定于十二月开展全面安全检查。请各单位认真组织自查，"
+        "并于月底前将自查报告报送办公室。\n    特此通知。"
+    )
+    pdf.multi_cell(0, 9, body)
+    pdf.set_xy(120, 200)
+    pdf.cell(60, 10, "示例市人民政府办公室", align="C", new_x="LEFT", new_y="NEXT")
+    pdf.cell(60, 10, "盖章处", align="C")
+    pdf.output(str(path))
+    return path
+
+
+def _prepare(root: Path) -> Path:
+    """Build the demo desk; the notice that is waiting for approval."""
+    from app.approval_documents import request_with_document
+
     prompt = GivenPassphrase(DEMO_PASSPHRASE)
     build_demo_workspace(root, "passphrase", prompt)
+    notice = _notice(root.parent / f"{NOTICE_TITLE}.pdf")
     with open_workspace(root, prompt) as opened:
         officer = login_password(opened.db, "张经办", "demo-officer-2026")
-        request_approval(
-            opened.db,
+        request_with_document(
+            opened,
             officer,
             "公章",
-            "5e" * 32,
+            notice,
             "通知",
-            title="关于开展年度安全检查的通知",
+            title=NOTICE_TITLE,
             reason="对外发文 / outgoing notice",
         )
         _stamp_contract(opened, officer, root.parent)
+    return notice
 
 
 def _stamp_contract(opened: OpenWorkspace, officer: Actor, folder: Path) -> None:
@@ -149,7 +185,12 @@ def _save(widget: QWidget, target: Path) -> None:
 
 
 def _shoot_role(
-    root: Path, lang: str, person: DemoPerson, out: Path, done: list[Path]
+    root: Path,
+    lang: str,
+    person: DemoPerson,
+    out: Path,
+    done: list[Path],
+    notice: Path,
 ) -> list[Path]:
     """Log in as ``person`` and save the views not yet in ``done``."""
     name = person.name
@@ -174,14 +215,29 @@ def _shoot_role(
                 if isinstance(tab.widget, QTabWidget):
                     tab.widget.setCurrentWidget(view)
                 saved.append(out / f"{key}-{lang}.png")
-                _shoot_view(window, view, key, saved[-1])
+                _shoot_view(window, view, key, saved[-1], notice)
     finally:
         window.close()
     return saved
 
 
-def _shoot_view(window: _ShotWindow, view: View, key: str, target: Path) -> None:
+def _shoot_view(
+    window: _ShotWindow, view: View, key: str, target: Path, notice: Path
+) -> None:
+    from widgets.stamping.view import StampingView
+    from widgets.views.approvals import ApprovalsView
+
     window.wait(lambda: view.is_loaded, key)
+    if isinstance(view, ApprovalsView):
+        window.wait(lambda: not view.preview.pixmap().isNull(), "the preview")
+    if isinstance(view, StampingView):
+        view.add_documents([notice])
+        window.wait(lambda: view.current is not None, "the notice to open")
+        found: list[object] = []
+        view.keyword_found.connect(found.append)
+        view.keyword_edit.setText("盖章处")
+        view.find_keyword()
+        window.wait(lambda: bool(found), "the keyword search")
     if isinstance(view, AuditView):
         view.check_button.click()
         window.wait(lambda: not view.busy, "the chain check")
@@ -196,14 +252,18 @@ def _shoot_view(window: _ShotWindow, view: View, key: str, target: Path) -> None
 
 def take_screenshots(out: Path, languages: Sequence[str] = ("zh", "en")) -> list[Path]:
     """Build the demo and save every role's views in each language to ``out``."""
+    app = QApplication.instance()
+    if app is None:
+        raise ScreenshotError("no QApplication is running")
     out.mkdir(parents=True, exist_ok=True)
     saved: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="sealdesk-shots-") as folder:
         root = Path(folder) / "demo"
-        _prepare(root)
+        notice = _prepare(root)
         for lang in languages:
+            use_language(app, lang)
             for person in PEOPLE:
-                saved += _shoot_role(root, lang, person, out, saved)
+                saved += _shoot_role(root, lang, person, out, saved, notice)
     return saved
 
 

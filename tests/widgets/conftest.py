@@ -1,4 +1,8 @@
-"""A demo workspace for the window tests, built once and copied per test."""
+"""A demo workspace for the window tests, built once and copied per test.
+
+Every test starts in English; :class:`Desk` switches the application's
+language to the one its window speaks.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.demo.workspace import build_demo_workspace
 from app.workspace import GivenPassphrase
 from tests.support.cli import PASSPHRASE
+from widgets.i18n import use_language
 from widgets.main_window import MainWindow
 
 
@@ -21,6 +27,11 @@ def _forget_softhsm_conf(monkeypatch: pytest.MonkeyPatch) -> None:
     """
     monkeypatch.setenv("SOFTHSM2_CONF", "")
     monkeypatch.delenv("SOFTHSM2_CONF")
+
+
+@pytest.fixture(autouse=True)
+def english(qapp: QApplication) -> None:
+    use_language(qapp, "en")
 
 
 @pytest.fixture(scope="session")
@@ -46,6 +57,9 @@ class Desk:
     def __init__(self, qtbot: QtBot, root: Path, lang: str = "en") -> None:
         self.qtbot = qtbot
         self.alerts: list[str] = []
+        app = QApplication.instance()
+        assert app is not None
+        use_language(app, lang)
         self.window = MainWindow(root, lang)
         self.window.alert = self.alerts.append  # type: ignore[method-assign,assignment]
         self.window.ask_passphrase = lambda: PASSPHRASE  # type: ignore[method-assign]

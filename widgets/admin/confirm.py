@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
-
-from app.i18n import pick
 
 __all__ = ["ask_to_confirm"]
 
 
 def ask_to_confirm(
-    parent: QWidget, lang: str, question: str, on_yes: Callable[[], None]
+    parent: QWidget, question: str, on_yes: Callable[[], None]
 ) -> QMessageBox:
     """Open a yes/no question; ``on_yes`` runs if the answer is yes."""
     box = QMessageBox(parent)
@@ -27,8 +26,12 @@ def ask_to_confirm(
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
     )
     box.setDefaultButton(QMessageBox.StandardButton.No)
-    box.button(QMessageBox.StandardButton.Yes).setText(pick(lang, "Yes", "是"))
-    box.button(QMessageBox.StandardButton.No).setText(pick(lang, "No", "否"))
+    box.button(QMessageBox.StandardButton.Yes).setText(
+        QCoreApplication.translate("widgets.admin.confirm", "Yes")
+    )
+    box.button(QMessageBox.StandardButton.No).setText(
+        QCoreApplication.translate("widgets.admin.confirm", "No")
+    )
 
     def answered(button: object) -> None:
         if box.standardButton(button) is QMessageBox.StandardButton.Yes:  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import user_message
-from app.i18n import pick
 from app.seals.designer import DPI_RANGE, render
 from app.seals.errors import SealDesignError
 from app.seals.specs import (
@@ -42,6 +41,7 @@ from app.seals.specs import (
     SealSpec,
     SquareSealSpec,
 )
+from widgets.i18n import QT_TRANSLATE_NOOP
 from widgets.tasks import Task, start_task
 
 __all__ = ["DEBOUNCE_MS", "TEMPLATES", "SealDesigner"]
@@ -49,12 +49,13 @@ __all__ = ["DEBOUNCE_MS", "TEMPLATES", "SealDesigner"]
 DEBOUNCE_MS = 300
 MM_PER_INCH = 25.4
 
-# Template key, English and Chinese names, default width and height in mm.
-TEMPLATES: dict[str, tuple[str, str, float, float]] = {
-    "round": ("Round with star", "圆形（五角星）", 42.0, 42.0),
-    "oval": ("Oval", "椭圆形", 40.0, 30.0),
-    "square": ("Square name seal", "方形名章", 20.0, 20.0),
-    "imported": ("Imported PNG/SVG", "导入 PNG/SVG", 40.0, 0.0),
+# Template key, name (translated in the SealDesigner context), default width
+# and height in mm.
+TEMPLATES: dict[str, tuple[str, float, float]] = {
+    "round": (QT_TRANSLATE_NOOP("SealDesigner", "Round with star"), 42.0, 42.0),
+    "oval": (QT_TRANSLATE_NOOP("SealDesigner", "Oval"), 40.0, 30.0),
+    "square": (QT_TRANSLATE_NOOP("SealDesigner", "Square name seal"), 20.0, 20.0),
+    "imported": (QT_TRANSLATE_NOOP("SealDesigner", "Imported PNG/SVG"), 40.0, 0.0),
 }
 
 
@@ -71,19 +72,21 @@ class SealDesigner(QWidget):
         self._generation = 0
         self._task: Task | None = None
         self.template = QComboBox()
-        for key, (en, zh, _w, _h) in TEMPLATES.items():
-            self.template.addItem(self.text(en, zh), key)
+        for key, (name, _w, _h) in TEMPLATES.items():
+            self.template.addItem(QCoreApplication.translate("SealDesigner", name), key)
         self.width_mm = self._spin()
         self.height_mm = self._spin()
-        self.height_mm.setSpecialValueText(self.text("from the image", "按图像比例"))
+        self.height_mm.setSpecialValueText(
+            QCoreApplication.translate("SealDesigner", "from the image")
+        )
         self.ring_text = QLineEdit()
         self.bottom_line = QLineEdit()
         self.code = QLineEdit()
         self.append_yin = QCheckBox(
-            self.text("Add 印 to a 3-character name", "三字名加“印”")
+            QCoreApplication.translate("SealDesigner", "Add 印 to a 3-character name")
         )
         self.source = QLineEdit()
-        self.browse = QPushButton(self.text("Choose…", "选择…"))
+        self.browse = QPushButton(QCoreApplication.translate("SealDesigner", "Choose…"))
         self.browse.clicked.connect(self._choose_source)
         self.preview = QLabel()
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -103,9 +106,6 @@ class SealDesigner(QWidget):
         self.append_yin.toggled.connect(self.changed)
         self._template_changed()
 
-    def text(self, en: str, zh: str) -> str:
-        return pick(self.lang, en, zh)
-
     def _spin(self) -> QDoubleSpinBox:
         spin = QDoubleSpinBox()
         spin.setRange(0.0, 100.0)
@@ -118,14 +118,27 @@ class SealDesigner(QWidget):
         source_row.addWidget(self.source, 1)
         source_row.addWidget(self.browse)
         self.form = QFormLayout()
-        self.form.addRow(self.text("Template", "模板"), self.template)
-        self.form.addRow(self.text("Width / diameter", "宽度 / 直径"), self.width_mm)
-        self.form.addRow(self.text("Height", "高度"), self.height_mm)
-        self.form.addRow(self.text("Ring text", "环形文字"), self.ring_text)
-        self.form.addRow(self.text("Bottom line", "横排文字"), self.bottom_line)
-        self.form.addRow(self.text("Code", "编码"), self.code)
+        self.form.addRow(
+            QCoreApplication.translate("SealDesigner", "Template"), self.template
+        )
+        self.form.addRow(
+            QCoreApplication.translate("SealDesigner", "Width / diameter"),
+            self.width_mm,
+        )
+        self.form.addRow(
+            QCoreApplication.translate("SealDesigner", "Height"), self.height_mm
+        )
+        self.form.addRow(
+            QCoreApplication.translate("SealDesigner", "Ring text"), self.ring_text
+        )
+        self.form.addRow(
+            QCoreApplication.translate("SealDesigner", "Bottom line"), self.bottom_line
+        )
+        self.form.addRow(QCoreApplication.translate("SealDesigner", "Code"), self.code)
         self.form.addRow("", self.append_yin)
-        self.form.addRow(self.text("Image file", "图像文件"), source_row)
+        self.form.addRow(
+            QCoreApplication.translate("SealDesigner", "Image file"), source_row
+        )
         self._source_row = source_row
         scroll = QScrollArea()
         scroll.setWidget(self.preview)
@@ -133,7 +146,9 @@ class SealDesigner(QWidget):
         scroll.setMinimumSize(260, 260)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
-        layout.addWidget(QLabel(self.text("Preview at true size", "预览（实际尺寸）")))
+        layout.addWidget(
+            QLabel(QCoreApplication.translate("SealDesigner", "Preview at true size"))
+        )
         layout.addWidget(scroll, 1)
         layout.addWidget(self.note)
 
@@ -149,7 +164,7 @@ class SealDesigner(QWidget):
 
     def _template_changed(self) -> None:
         kind = self.kind
-        _en, _zh, width, height = TEMPLATES[kind]
+        _name, width, height = TEMPLATES[kind]
         self.width_mm.setValue(width)
         self.height_mm.setValue(height)
         shown = {
@@ -165,18 +180,18 @@ class SealDesigner(QWidget):
         label = self.form.labelForField(self.ring_text)
         if isinstance(label, QLabel):
             label.setText(
-                self.text("Name", "姓名")
+                QCoreApplication.translate("SealDesigner", "Name")
                 if kind == "square"
-                else self.text("Ring text", "环形文字")
+                else QCoreApplication.translate("SealDesigner", "Ring text")
             )
         self.changed()
 
     def _choose_source(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
             self,
-            self.text("Seal image", "印模图像"),
+            QCoreApplication.translate("SealDesigner", "Seal image"),
             "",
-            self.text("Images (*.png *.svg)", "图像 (*.png *.svg)"),
+            QCoreApplication.translate("SealDesigner", "Images (*.png *.svg)"),
         )
         if path:
             self.source.setText(path)
@@ -223,7 +238,7 @@ class SealDesigner(QWidget):
             self._show_problem(exc)
             return
         dpi, ratio = self.screen_dpi()
-        self.note.setText(self.text("Drawing…", "正在绘制…"))
+        self.note.setText(QCoreApplication.translate("SealDesigner", "Drawing…"))
 
         def done(image: SealImage) -> None:
             if generation == self._generation:
@@ -242,9 +257,8 @@ class SealDesigner(QWidget):
         self.image, self.pixmap = image, pixmap
         self.preview.setPixmap(pixmap)
         self.note.setText(
-            self.text(
-                f"{image.width_mm:g} × {image.height_mm:g} mm",
-                f"{image.width_mm:g} × {image.height_mm:g} 毫米",
+            QCoreApplication.translate("SealDesigner", "{0:g} × {1:g} mm").format(
+                image.width_mm, image.height_mm
             )
         )
         self.preview_ready.emit()

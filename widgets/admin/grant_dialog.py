@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import QDateTime, QTimeZone, Signal
+from PySide6.QtCore import QCoreApplication, QDateTime, QTimeZone, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,7 +32,6 @@ from app.admin.grants import Grant, GrantDraft, add_grant
 from app.admin.people import Person, list_people
 from app.admin.roles import Actor, Role
 from app.admin.seals import Seal, SealStatus, list_seals
-from app.i18n import pick
 from app.workspace import OpenWorkspace
 from widgets.tasks import Task, start_task
 
@@ -71,7 +70,9 @@ class AddGrantDialog(QDialog):
         self.actor = actor
         self.lang = lang
         self._task: Task | None = None
-        self.setWindowTitle(self.text("Grant a seal", "授权用印"))
+        self.setWindowTitle(
+            QCoreApplication.translate("AddGrantDialog", "Grant a seal")
+        )
         self.person = QComboBox()
         self.seal = QComboBox()
         now = datetime.now(UTC)
@@ -79,27 +80,29 @@ class AddGrantDialog(QDialog):
         self.valid_until = self._date_edit(now + timedelta(days=365))
         self.quota = QSpinBox()
         self.quota.setRange(0, 1_000_000)
-        self.quota.setSpecialValueText(self.text("unlimited", "不限"))
+        self.quota.setSpecialValueText(
+            QCoreApplication.translate("AddGrantDialog", "unlimited")
+        )
         self.categories = QLineEdit()
         self.categories.setPlaceholderText(
-            self.text("e.g. 通知, 合同 (empty: any)", "如：通知、合同（留空：不限）")
+            QCoreApplication.translate("AddGrantDialog", "e.g. 通知, 合同 (empty: any)")
         )
         self.approval = QCheckBox(
-            self.text("Each use needs approval", "每次用印需审批")
+            QCoreApplication.translate("AddGrantDialog", "Each use needs approval")
         )
         self.approval.toggled.connect(self._approval_toggled)
         self.approver_boxes: dict[str, QCheckBox] = {}
         self.approvers = QVBoxLayout()
-        self.note = QLabel(self.text("Loading…", "正在读取…"))
+        self.note = QLabel(QCoreApplication.translate("AddGrantDialog", "Loading…"))
         self.note.setWordWrap(True)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.grant_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.grant_button.setText(self.text("Grant", "授权"))
+        self.grant_button.setText(QCoreApplication.translate("AddGrantDialog", "Grant"))
         self.grant_button.setEnabled(False)
         cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText(self.text("Cancel", "取消"))
+        cancel.setText(QCoreApplication.translate("AddGrantDialog", "Cancel"))
         self.buttons.accepted.connect(self.grant)
         self.buttons.rejected.connect(self.reject)
         window = QHBoxLayout()
@@ -107,13 +110,19 @@ class AddGrantDialog(QDialog):
         window.addWidget(QLabel("–"))
         window.addWidget(self.valid_until)
         form = QFormLayout(self)
-        form.addRow(self.text("Officer", "经办人"), self.person)
-        form.addRow(self.text("Seal", "印章"), self.seal)
-        form.addRow(self.text("Valid", "有效期"), window)
-        form.addRow(self.text("Quota", "用印次数上限"), self.quota)
-        form.addRow(self.text("Categories", "文件类别"), self.categories)
+        form.addRow(
+            QCoreApplication.translate("AddGrantDialog", "Officer"), self.person
+        )
+        form.addRow(QCoreApplication.translate("AddGrantDialog", "Seal"), self.seal)
+        form.addRow(QCoreApplication.translate("AddGrantDialog", "Valid"), window)
+        form.addRow(QCoreApplication.translate("AddGrantDialog", "Quota"), self.quota)
+        form.addRow(
+            QCoreApplication.translate("AddGrantDialog", "Categories"), self.categories
+        )
         form.addRow("", self.approval)
-        form.addRow(self.text("Approvers", "审批人"), self.approvers)
+        form.addRow(
+            QCoreApplication.translate("AddGrantDialog", "Approvers"), self.approvers
+        )
         form.addRow(self.note)
         form.addRow(self.buttons)
         self._approval_toggled()
@@ -124,9 +133,6 @@ class AddGrantDialog(QDialog):
             self._failed,
             owner=self,
         )
-
-    def text(self, en: str, zh: str) -> str:
-        return pick(self.lang, en, zh)
 
     def _date_edit(self, value: datetime) -> QDateTimeEdit:
         edit = QDateTimeEdit(
@@ -189,7 +195,7 @@ class AddGrantDialog(QDialog):
             return
         draft, db, actor = self.draft(), self.opened.db, self.actor
         self.grant_button.setEnabled(False)
-        self.note.setText(self.text("Saving…", "正在保存…"))
+        self.note.setText(QCoreApplication.translate("AddGrantDialog", "Saving…"))
         self._task = start_task(
             lambda: add_grant(db, actor, draft), self._granted, self._failed, self
         )

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 from app.admin.people import Person, add_person, bind_certificate, set_roles
 from app.admin.roles import Actor, Role
 from app.errors import InputError
-from app.i18n import pick
 from app.workspace import OpenWorkspace
 from widgets.tasks import Task, start_task
 from widgets.views.labels import role_label
@@ -65,18 +64,15 @@ class _ServiceDialog(QDialog):
         )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText(self.text("Cancel", "取消"))
+        cancel.setText(QCoreApplication.translate("_ServiceDialog", "Cancel"))
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
-
-    def text(self, en: str, zh: str) -> str:
-        return pick(self.lang, en, zh)
 
     def role_boxes(self, chosen: Iterable[Role] = ()) -> dict[Role, QCheckBox]:
         picked = set(chosen)
         boxes = {}
         for role in Role:
-            box = QCheckBox(role_label(role, self.lang))
+            box = QCheckBox(role_label(role))
             box.setChecked(role in picked)
             boxes[role] = box
         return boxes
@@ -88,7 +84,7 @@ class _ServiceDialog(QDialog):
         if self._task is not None:
             return
         self.ok_button.setEnabled(False)
-        self.note.setText(self.text("Saving…", "正在保存…"))
+        self.note.setText(QCoreApplication.translate("_ServiceDialog", "Saving…"))
         self._task = start_task(work, self._finished, self._failed, owner=self)
 
     def _finished(self, result: Any) -> None:
@@ -124,8 +120,8 @@ class AddPersonDialog(_ServiceDialog):
         super().__init__(lang, parent)
         self.opened = opened
         self.actor = actor
-        self.setWindowTitle(self.text("Add person", "添加人员"))
-        self.ok_button.setText(self.text("Add", "添加"))
+        self.setWindowTitle(QCoreApplication.translate("AddPersonDialog", "Add person"))
+        self.ok_button.setText(QCoreApplication.translate("AddPersonDialog", "Add"))
         self.name = QLineEdit()
         self.department = QLineEdit()
         self.roles = self.role_boxes()
@@ -135,33 +131,44 @@ class AddPersonDialog(_ServiceDialog):
         self.password_again.setEchoMode(QLineEdit.EchoMode.Password)
         self.certificate = QLineEdit()
         self.certificate.setPlaceholderText(
-            self.text(
-                "PEM or DER file, for token log-in", "PEM 或 DER 文件，用于令牌登录"
+            QCoreApplication.translate(
+                "AddPersonDialog", "PEM or DER file, for token log-in"
             )
         )
-        browse = QPushButton(self.text("Choose…", "选择…"))
+        browse = QPushButton(QCoreApplication.translate("AddPersonDialog", "Choose…"))
         browse.clicked.connect(self._choose_certificate)
         cert_row = QHBoxLayout()
         cert_row.addWidget(self.certificate, 1)
         cert_row.addWidget(browse)
         form = QFormLayout(self)
-        form.addRow(self.text("Name", "姓名"), self.name)
-        form.addRow(self.text("Department", "部门"), self.department)
-        form.addRow(self.text("Roles", "角色"), _roles_row(self.roles))
-        form.addRow(self.text("Password", "密码"), self.password)
-        form.addRow(self.text("Password again", "确认密码"), self.password_again)
-        form.addRow(self.text("Certificate", "证书"), cert_row)
+        form.addRow(QCoreApplication.translate("AddPersonDialog", "Name"), self.name)
+        form.addRow(
+            QCoreApplication.translate("AddPersonDialog", "Department"), self.department
+        )
+        form.addRow(
+            QCoreApplication.translate("AddPersonDialog", "Roles"),
+            _roles_row(self.roles),
+        )
+        form.addRow(
+            QCoreApplication.translate("AddPersonDialog", "Password"), self.password
+        )
+        form.addRow(
+            QCoreApplication.translate("AddPersonDialog", "Password again"),
+            self.password_again,
+        )
+        form.addRow(
+            QCoreApplication.translate("AddPersonDialog", "Certificate"), cert_row
+        )
         form.addRow(self.note)
         form.addRow(self.buttons)
 
     def _choose_certificate(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
             self,
-            self.text("Certificate", "证书"),
+            QCoreApplication.translate("AddPersonDialog", "Certificate"),
             "",
-            self.text(
-                "Certificates (*.pem *.crt *.cer *.der)",
-                "证书 (*.pem *.crt *.cer *.der)",
+            QCoreApplication.translate(
+                "AddPersonDialog", "Certificates (*.pem *.crt *.cer *.der)"
             ),
         )
         if path:
@@ -224,12 +231,16 @@ class RolesDialog(_ServiceDialog):
         self.actor = actor
         self.person = person
         self.setWindowTitle(
-            self.text(f"Roles of {person.name}", f"{person.name} 的角色")
+            QCoreApplication.translate("RolesDialog", "Roles of {0}").format(
+                person.name
+            )
         )
-        self.ok_button.setText(self.text("Save", "保存"))
+        self.ok_button.setText(QCoreApplication.translate("RolesDialog", "Save"))
         self.roles = self.role_boxes(person.roles)
         form = QFormLayout(self)
-        form.addRow(self.text("Roles", "角色"), _roles_row(self.roles))
+        form.addRow(
+            QCoreApplication.translate("RolesDialog", "Roles"), _roles_row(self.roles)
+        )
         form.addRow(self.note)
         form.addRow(self.buttons)
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDateTime, QTimeZone, Signal
+from PySide6.QtCore import QCoreApplication, QDateTime, QTimeZone, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -47,7 +47,6 @@ from app.admin.seals import (
 )
 from app.admin.tokens import present_tokens, read_token_keys
 from app.errors import InputError
-from app.i18n import pick
 from app.seals.errors import SealDesignError
 from app.seals.specs import SealSpec
 from app.workspace import OpenWorkspace
@@ -91,34 +90,44 @@ class CreateSealDialog(QDialog):
         self.tokens: list[TokenInfo] = []
         self.keys: list[TokenKey] = []
         self._tasks: set[Task] = set()
-        self.setWindowTitle(self.text("Create seal", "新建印章"))
+        self.setWindowTitle(
+            QCoreApplication.translate("CreateSealDialog", "Create seal")
+        )
         self.name = QLineEdit()
         self.seal_type = QComboBox()
         for kind in SealType:
-            self.seal_type.addItem(seal_type_label(kind, lang), kind)
+            self.seal_type.addItem(seal_type_label(kind), kind)
         self.key_store = QComboBox()
         for store in (KeyStore.HSM, KeyStore.USB_KEY):
-            self.key_store.addItem(key_store_label(store, lang), store)
+            self.key_store.addItem(key_store_label(store), store)
         self.key_store.currentIndexChanged.connect(self._store_changed)
         self.token = QComboBox()
         self.token.currentIndexChanged.connect(self._forget_keys)
-        self.refresh_tokens = QPushButton(self.text("Refresh", "刷新"))
+        self.refresh_tokens = QPushButton(
+            QCoreApplication.translate("CreateSealDialog", "Refresh")
+        )
         self.refresh_tokens.clicked.connect(self.list_tokens)
         self.pin = QLineEdit()
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.keep_pin = QCheckBox(
-            self.text("Keep this HSM PIN in the workspace", "在工作区中保存此 HSM PIN")
+            QCoreApplication.translate(
+                "CreateSealDialog", "Keep this HSM PIN in the workspace"
+            )
         )
-        self.read_keys_button = QPushButton(self.text("Read keys", "读取密钥"))
+        self.read_keys_button = QPushButton(
+            QCoreApplication.translate("CreateSealDialog", "Read keys")
+        )
         self.read_keys_button.clicked.connect(self.read_keys)
         self.key = QComboBox()
         self.key.currentIndexChanged.connect(self._key_changed)
         self.certificate = QLabel()
         self.certificate.setWordWrap(True)
         self.holder = QComboBox()
-        self.holder.addItem(self.text("(nobody)", "（无）"), None)
+        self.holder.addItem(
+            QCoreApplication.translate("CreateSealDialog", "(nobody)"), None
+        )
         self.certificate_window = QCheckBox(
-            self.text("The certificate's validity", "与证书有效期一致")
+            QCoreApplication.translate("CreateSealDialog", "The certificate's validity")
         )
         self.certificate_window.setChecked(True)
         self.certificate_window.toggled.connect(self._window_toggled)
@@ -131,9 +140,11 @@ class CreateSealDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.create_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.create_button.setText(self.text("Create", "创建"))
+        self.create_button.setText(
+            QCoreApplication.translate("CreateSealDialog", "Create")
+        )
         cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText(self.text("Cancel", "取消"))
+        cancel.setText(QCoreApplication.translate("CreateSealDialog", "Cancel"))
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         self._build()
@@ -142,9 +153,6 @@ class CreateSealDialog(QDialog):
         self._update()
         self.list_tokens()
         self._run(lambda: list_people(opened.db), self._show_people)
-
-    def text(self, en: str, zh: str) -> str:
-        return pick(self.lang, en, zh)
 
     def _date_edit(self) -> QDateTimeEdit:
         edit = QDateTimeEdit()
@@ -165,16 +173,29 @@ class CreateSealDialog(QDialog):
         window.addWidget(QLabel("–"))
         window.addWidget(self.valid_until)
         form = QFormLayout()
-        form.addRow(self.text("Name", "名称"), self.name)
-        form.addRow(self.text("Type", "类型"), self.seal_type)
-        form.addRow(self.text("Key store", "密钥位置"), self.key_store)
-        form.addRow(self.text("Token", "令牌"), token_row)
-        form.addRow(self.text("PIN", "PIN"), pin_row)
+        form.addRow(QCoreApplication.translate("CreateSealDialog", "Name"), self.name)
+        form.addRow(
+            QCoreApplication.translate("CreateSealDialog", "Type"), self.seal_type
+        )
+        form.addRow(
+            QCoreApplication.translate("CreateSealDialog", "Key store"), self.key_store
+        )
+        form.addRow(QCoreApplication.translate("CreateSealDialog", "Token"), token_row)
+        form.addRow(QCoreApplication.translate("CreateSealDialog", "PIN"), pin_row)
         form.addRow("", self.keep_pin)
-        form.addRow(self.text("Key", "密钥"), self.key)
-        form.addRow(self.text("Certificate", "证书"), self.certificate)
-        form.addRow(self.text("Holder (USB key)", "持有人（USB Key）"), self.holder)
-        form.addRow(self.text("Valid", "有效期"), self.certificate_window)
+        form.addRow(QCoreApplication.translate("CreateSealDialog", "Key"), self.key)
+        form.addRow(
+            QCoreApplication.translate("CreateSealDialog", "Certificate"),
+            self.certificate,
+        )
+        form.addRow(
+            QCoreApplication.translate("CreateSealDialog", "Holder (USB key)"),
+            self.holder,
+        )
+        form.addRow(
+            QCoreApplication.translate("CreateSealDialog", "Valid"),
+            self.certificate_window,
+        )
         form.addRow("", window)
         form.addRow(self.note)
         self.form = form
@@ -219,9 +240,11 @@ class CreateSealDialog(QDialog):
     def _store_changed(self) -> None:
         hsm = self.key_store.currentData() is KeyStore.HSM
         self.pin.setPlaceholderText(
-            self.text("Empty: use the kept HSM PIN", "留空：使用已保存的 HSM PIN")
+            QCoreApplication.translate(
+                "CreateSealDialog", "Empty: use the kept HSM PIN"
+            )
             if hsm
-            else self.text("PIN of the USB key", "USB Key 的 PIN")
+            else QCoreApplication.translate("CreateSealDialog", "PIN of the USB key")
         )
         self.form.setRowVisible(self.keep_pin, hsm)
         self.form.setRowVisible(self.holder, not hsm)
@@ -229,7 +252,9 @@ class CreateSealDialog(QDialog):
     def list_tokens(self) -> None:
         db = self.opened.db
         self.refresh_tokens.setEnabled(False)
-        self.note.setText(self.text("Looking for tokens…", "正在查找令牌…"))
+        self.note.setText(
+            QCoreApplication.translate("CreateSealDialog", "Looking for tokens…")
+        )
         self._run(lambda: present_tokens(db), self._show_tokens)
 
     def _show_tokens(self, tokens: list[TokenInfo]) -> None:
@@ -239,7 +264,9 @@ class CreateSealDialog(QDialog):
             self.token.addItem(f"{t.label} ({t.serial})", t.serial)
         self.refresh_tokens.setEnabled(True)
         self.note.setText(
-            "" if tokens else self.text("No token is present.", "未检测到令牌。")
+            ""
+            if tokens
+            else QCoreApplication.translate("CreateSealDialog", "No token is present.")
         )
         self.tokens_loaded.emit()
 
@@ -279,7 +306,9 @@ class CreateSealDialog(QDialog):
             ]
 
         self._forget_keys()
-        self.note.setText(self.text("Reading keys…", "正在读取密钥…"))
+        self.note.setText(
+            QCoreApplication.translate("CreateSealDialog", "Reading keys…")
+        )
         self._run(work, self._show_keys)
 
     def _show_keys(self, keys: list[TokenKey]) -> None:
@@ -290,9 +319,8 @@ class CreateSealDialog(QDialog):
         self.note.setText(
             ""
             if keys
-            else self.text(
-                "The token holds no key with a certificate.",
-                "该令牌中没有带证书的密钥。",
+            else QCoreApplication.translate(
+                "CreateSealDialog", "The token holds no key with a certificate."
             )
         )
         self._key_changed()
@@ -317,10 +345,9 @@ class CreateSealDialog(QDialog):
         cert = chosen.certificate
         start, end = cert.not_before, cert.not_after
         self.certificate.setText(
-            self.text(
-                f"{cert.subject}\nvalid {start:%Y-%m-%d} – {end:%Y-%m-%d}",
-                f"{cert.subject}\n有效期 {start:%Y-%m-%d} 至 {end:%Y-%m-%d}",
-            )
+            QCoreApplication.translate(
+                "CreateSealDialog", "{0}\nvalid {1:%Y-%m-%d} – {2:%Y-%m-%d}"
+            ).format(cert.subject, start, end)
         )
         self.valid_from.setDateTime(
             QDateTime.fromSecsSinceEpoch(int(start.timestamp()), QTimeZone.utc())
@@ -390,7 +417,7 @@ class CreateSealDialog(QDialog):
             seal = create_seal(db, actor, draft)
             return set_seal_image(db, actor, seal.id, spec)
 
-        self.note.setText(self.text("Creating…", "正在创建…"))
+        self.note.setText(QCoreApplication.translate("CreateSealDialog", "Creating…"))
         self._run(work, self._created)
 
     def _created(self, seal: Seal) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -24,7 +25,6 @@ from PySide6.QtWidgets import (
 from app.archive import ArchiveEntry
 from app.archive_review import VERIFICATION_COPY_PREFIX, EntryEvidence
 from app.audit import LogEntry
-from app.i18n import pick
 from widgets.archive.report import (
     VERDICT_COLOURS,
     evidence_html,
@@ -46,9 +46,8 @@ class DetailPane(QWidget):
         self.lang = lang
         self.report: VerificationReport | None = None
         self.heading = QLabel(
-            self.text(
-                "Select a document, or drop a PDF here to verify it.",
-                "请选择文件，或将 PDF 拖放到此处进行验章。",
+            QCoreApplication.translate(
+                "DetailPane", "Select a document, or drop a PDF here to verify it."
             )
         )
         self.heading.setWordWrap(True)
@@ -62,15 +61,17 @@ class DetailPane(QWidget):
         self.evidence_view.setMaximumHeight(150)
         self.retrievals = make_table(
             [
-                self.text("Time", "时间"),
-                self.text("Person", "人员"),
-                self.text("Written to", "写入文件"),
+                QCoreApplication.translate("DetailPane", "Time"),
+                QCoreApplication.translate("DetailPane", "Person"),
+                QCoreApplication.translate("DetailPane", "Written to"),
             ]
         )
         self.retrievals.setMaximumHeight(150)
-        self.save_button = QPushButton(self.text("Save a copy…", "另存副本…"))
+        self.save_button = QPushButton(
+            QCoreApplication.translate("DetailPane", "Save a copy…")
+        )
         self.export_button = QPushButton(
-            self.text("Export evidence package…", "导出证据包…")
+            QCoreApplication.translate("DetailPane", "Export evidence package…")
         )
         self.outcome = QLabel()
         self.outcome.setWordWrap(True)
@@ -79,17 +80,14 @@ class DetailPane(QWidget):
         self._lay_out()
         self.show_nothing()
 
-    def text(self, en: str, zh: str) -> str:
-        return pick(self.lang, en, zh)
-
     def _lay_out(self) -> None:
-        check = QGroupBox(self.text("Verification", "验章结果"))
+        check = QGroupBox(QCoreApplication.translate("DetailPane", "Verification"))
         check_layout = QVBoxLayout(check)
         check_layout.addWidget(self.verdict)
         check_layout.addWidget(self.report_view)
-        chain = QGroupBox(self.text("Chain evidence", "链上存证"))
+        chain = QGroupBox(QCoreApplication.translate("DetailPane", "Chain evidence"))
         QVBoxLayout(chain).addWidget(self.evidence_view)
-        trail = QGroupBox(self.text("Retrieval log", "调阅记录"))
+        trail = QGroupBox(QCoreApplication.translate("DetailPane", "Retrieval log"))
         QVBoxLayout(trail).addWidget(self.retrievals)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
@@ -126,22 +124,18 @@ class DetailPane(QWidget):
         self.facts.setText(
             "\n".join(
                 [
-                    self.text(
-                        f"Number: {entry.doc_number or '-'}   "
-                        f"Category: {entry.category or '-'}",
-                        f"文号：{entry.doc_number or '-'}　"
-                        f"类别：{entry.category or '-'}",
+                    QCoreApplication.translate(
+                        "DetailPane", "Number: {0}   Category: {1}"
+                    ).format(entry.doc_number or "-", entry.category or "-"),
+                    QCoreApplication.translate(
+                        "DetailPane", "Seal: {0}   Officer: {1}"
+                    ).format(
+                        names.seal(entry.seal_id) or "-",
+                        names.person(entry.officer_id) or "-",
                     ),
-                    self.text(
-                        f"Seal: {names.seal(entry.seal_id) or '-'}   "
-                        f"Officer: {names.person(entry.officer_id) or '-'}",
-                        f"印章：{names.seal(entry.seal_id) or '-'}　"
-                        f"经办人：{names.person(entry.officer_id) or '-'}",
-                    ),
-                    self.text(
-                        f"Stamped: {entry.stamped_at}   SHA-256: {entry.sha256}",
-                        f"用印时间：{entry.stamped_at}　SHA-256：{entry.sha256}",
-                    ),
+                    QCoreApplication.translate(
+                        "DetailPane", "Stamped: {0}   SHA-256: {1}"
+                    ).format(entry.stamped_at, entry.sha256),
                 ]
             )
         )
@@ -151,23 +145,25 @@ class DetailPane(QWidget):
     def show_dropped(self, name: str) -> None:
         """A file from outside the archive: only its verification is shown."""
         self.show_nothing()
-        self.heading.setText(self.text(f"Dropped file: {name}", f"拖入的文件：{name}"))
+        self.heading.setText(
+            QCoreApplication.translate("DetailPane", "Dropped file: {0}").format(name)
+        )
         self.evidence_view.setPlainText(
-            self.text(
+            QCoreApplication.translate(
+                "DetailPane",
                 "Not an archived document: no chain evidence or retrievals.",
-                "该文件不在档案中：无存证和调阅记录。",
             )
         )
         self.show_checking()
 
     def show_checking(self) -> None:
         self.verdict.setStyleSheet("")
-        self.verdict.setText(self.text("Verifying…", "正在验章…"))
+        self.verdict.setText(QCoreApplication.translate("DetailPane", "Verifying…"))
 
     def show_check_failed(self) -> None:
         self.verdict.setStyleSheet(f"color: {VERDICT_COLOURS['cannot verify']};")
         self.verdict.setText(
-            self.text("Verification did not finish.", "验章未能完成。")
+            QCoreApplication.translate("DetailPane", "Verification did not finish.")
         )
 
     def show_report(self, report: VerificationReport, title: str) -> None:
@@ -177,12 +173,12 @@ class DetailPane(QWidget):
             f"color: {VERDICT_COLOURS[value]}; font-size: 13pt; font-weight: bold;"
         )
         self.verdict.setText(
-            self.text("Verdict: ", "结论：") + verdict_text(value, self.lang)
+            QCoreApplication.translate("DetailPane", "Verdict: ") + verdict_text(value)
         )
         self.report_view.setHtml(report_html(report, title, self.lang))
 
     def show_evidence(self, found: Sequence[EntryEvidence]) -> None:
-        self.evidence_view.setHtml(evidence_html(found, self.lang))
+        self.evidence_view.setHtml(evidence_html(found))
 
     def show_retrievals(self, entries: Sequence[LogEntry], names: Names) -> None:
         fill_table(
@@ -199,8 +195,8 @@ class DetailPane(QWidget):
 
     def _written_to(self, output: str) -> str:
         if output.startswith(VERIFICATION_COPY_PREFIX):
-            return self.text(
-                "copy for verification (deleted)", "验章用临时副本（已删除）"
+            return QCoreApplication.translate(
+                "DetailPane", "copy for verification (deleted)"
             )
         return output
 

@@ -12,8 +12,10 @@ import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QCoreApplication
+
 from app.archive_review import EntryEvidence
-from app.i18n import pick
+from widgets.i18n import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
     from app.verification import SignatureReport, VerificationReport
@@ -26,18 +28,17 @@ __all__ = [
     "verdict_text",
 ]
 
+_CONTEXT = "widgets.archive.report"
 # Anything but "valid" says plainly that validity is not established.
-_VERDICT_ZH = {
-    "valid": "有效",
-    "invalid": "无效",
-    "indeterminate": "无法确定（未能确认有效）",
-    "cannot verify": "无法验证（未能确认有效）",
-}
-_VERDICT_EN = {
-    "valid": "valid",
-    "invalid": "INVALID",
-    "indeterminate": "indeterminate (not confirmed valid)",
-    "cannot verify": "cannot verify (not confirmed valid)",
+_VERDICT = {
+    "valid": QT_TRANSLATE_NOOP("widgets.archive.report", "valid"),
+    "invalid": QT_TRANSLATE_NOOP("widgets.archive.report", "INVALID"),
+    "indeterminate": QT_TRANSLATE_NOOP(
+        "widgets.archive.report", "indeterminate (not confirmed valid)"
+    ),
+    "cannot verify": QT_TRANSLATE_NOOP(
+        "widgets.archive.report", "cannot verify (not confirmed valid)"
+    ),
 }
 VERDICT_COLOURS = {
     "valid": "#1b5e20",
@@ -48,28 +49,42 @@ VERDICT_COLOURS = {
 Rows = list[tuple[str, str]]
 
 
-def verdict_text(value: str, lang: str) -> str:
+def verdict_text(value: str) -> str:
     """The verdict in the person's language."""
-    return pick(lang, _VERDICT_EN[value], _VERDICT_ZH[value])
+    return QCoreApplication.translate(_CONTEXT, _VERDICT[value])
 
 
-def signature_rows(sig: SignatureReport, lang: str) -> Rows:
+def signature_rows(sig: SignatureReport) -> Rows:
     """Signer, time, integrity, coverage, changes, trust, revocation, verdict."""
 
-    def t(en: str, zh: str) -> str:
-        return pick(lang, en, zh)
-
     rows: Rows = [
-        (t("Signature", "签名"), sig.field),
-        (t("Verdict", "结论"), verdict_text(sig.verdict.value, lang)),
+        (QCoreApplication.translate("widgets.archive.report", "Signature"), sig.field),
+        (
+            QCoreApplication.translate("widgets.archive.report", "Verdict"),
+            verdict_text(sig.verdict.value),
+        ),
     ]
     signer = sig.signer
     if signer is not None:
         rows += [
-            (t("Signer", "签章人"), signer.name),
-            (t("Organisation", "单位"), signer.organisation or "-"),
-            (t("Certificate serial", "证书序列号"), signer.serial),
-            (t("Issuer", "颁发者"), signer.issuer),
+            (
+                QCoreApplication.translate("widgets.archive.report", "Signer"),
+                signer.name,
+            ),
+            (
+                QCoreApplication.translate("widgets.archive.report", "Organisation"),
+                signer.organisation or "-",
+            ),
+            (
+                QCoreApplication.translate(
+                    "widgets.archive.report", "Certificate serial"
+                ),
+                signer.serial,
+            ),
+            (
+                QCoreApplication.translate("widgets.archive.report", "Issuer"),
+                signer.issuer,
+            ),
         ]
     when = sig.signing_time
     stamp = when.time.isoformat(timespec="seconds") if when.time else "-"
@@ -78,15 +93,31 @@ def signature_rows(sig: SignatureReport, lang: str) -> Rows:
         coverage = f"{coverage} {sig.revision}/{sig.revisions}"
     changes = "; ".join(f"{c.kind.value}: {c.detail}" for c in sig.changes)
     rows += [
-        (t("Signing time", "签章时间"), f"{stamp} ({when.source.value})"),
         (
-            t("Integrity", "完整性"),
-            t("intact", "完好") if sig.intact else t("broken", "已破坏"),
+            QCoreApplication.translate("widgets.archive.report", "Signing time"),
+            f"{stamp} ({when.source.value})",
         ),
-        (t("Coverage", "覆盖范围"), coverage),
-        (t("Changes after signing", "签章后修改"), changes or "-"),
-        (t("Trust", "信任"), sig.trust.value),
-        (t("Revocation", "吊销状态"), sig.revocation.value),
+        (
+            QCoreApplication.translate("widgets.archive.report", "Integrity"),
+            QCoreApplication.translate("widgets.archive.report", "intact")
+            if sig.intact
+            else QCoreApplication.translate("widgets.archive.report", "broken"),
+        ),
+        (QCoreApplication.translate("widgets.archive.report", "Coverage"), coverage),
+        (
+            QCoreApplication.translate(
+                "widgets.archive.report", "Changes after signing"
+            ),
+            changes or "-",
+        ),
+        (
+            QCoreApplication.translate("widgets.archive.report", "Trust"),
+            sig.trust.value,
+        ),
+        (
+            QCoreApplication.translate("widgets.archive.report", "Revocation"),
+            sig.revocation.value,
+        ),
     ]
     return rows
 
@@ -94,16 +125,16 @@ def signature_rows(sig: SignatureReport, lang: str) -> Rows:
 def report_html(report: VerificationReport, title: str, lang: str) -> str:
     """The whole report: file, SHA-256, reasons, then each signature."""
 
-    def t(en: str, zh: str) -> str:
-        return pick(lang, en, zh)
-
     parts = [
         _table(
             [
-                (t("Document", "文件"), title),
+                (
+                    QCoreApplication.translate("widgets.archive.report", "Document"),
+                    title,
+                ),
                 ("SHA-256", report.sha256 or "-"),
                 (
-                    t("Checked at", "验证时间"),
+                    QCoreApplication.translate("widgets.archive.report", "Checked at"),
                     report.checked_at.isoformat("T", "seconds"),
                 ),
             ]
@@ -112,44 +143,73 @@ def report_html(report: VerificationReport, title: str, lang: str) -> str:
     ]
     for sig in report.signatures:
         parts.append("<hr/>")
-        parts.append(_table(signature_rows(sig, lang)))
+        parts.append(_table(signature_rows(sig)))
         parts.append(_reasons([m.text(lang) for m in sig.reasons]))
     if not report.signatures:
-        parts.append(f"<p>{_esc(t('No seal was found.', '未发现印章。'))}</p>")
+        none_found = QCoreApplication.translate(
+            "widgets.archive.report", "No seal was found."
+        )
+        parts.append(f"<p>{_esc(none_found)}</p>")
     return "".join(parts)
 
 
-def evidence_html(found: Sequence[EntryEvidence], lang: str) -> str:
+def evidence_html(found: Sequence[EntryEvidence]) -> str:
     """Each evidence leaf: anchored or not, block, time, confirmations."""
-
-    def t(en: str, zh: str) -> str:
-        return pick(lang, en, zh)
 
     if not found:
         return _esc(
-            t(
+            QCoreApplication.translate(
+                "widgets.archive.report",
                 "No chain evidence is recorded for this document.",
-                "该文件没有存证记录。",
             )
         )
     parts = []
     for item in found:
         if item.anchored:
             rows = [
-                (t("Evidence", "存证"), f"#{item.leaf_id} ({item.kind})"),
-                (t("Anchored", "已上链"), t("yes", "是") + f" ({item.state})"),
-                (t("Chain", "链 ID"), str(item.chain_id or "-")),
-                (t("Block", "区块"), str(item.block_number)),
-                (t("Anchored at", "上链时间"), item.anchored_at or "-"),
-                (t("Confirmations", "确认数"), str(item.confirmations)),
-                (t("Transaction", "交易"), item.tx_hash or "-"),
+                (
+                    QCoreApplication.translate("widgets.archive.report", "Evidence"),
+                    f"#{item.leaf_id} ({item.kind})",
+                ),
+                (
+                    QCoreApplication.translate("widgets.archive.report", "Anchored"),
+                    QCoreApplication.translate("widgets.archive.report", "yes")
+                    + f" ({item.state})",
+                ),
+                (
+                    QCoreApplication.translate("widgets.archive.report", "Chain"),
+                    str(item.chain_id or "-"),
+                ),
+                (
+                    QCoreApplication.translate("widgets.archive.report", "Block"),
+                    str(item.block_number),
+                ),
+                (
+                    QCoreApplication.translate("widgets.archive.report", "Anchored at"),
+                    item.anchored_at or "-",
+                ),
+                (
+                    QCoreApplication.translate(
+                        "widgets.archive.report", "Confirmations"
+                    ),
+                    str(item.confirmations),
+                ),
+                (
+                    QCoreApplication.translate("widgets.archive.report", "Transaction"),
+                    item.tx_hash or "-",
+                ),
             ]
         else:
             rows = [
-                (t("Evidence", "存证"), f"#{item.leaf_id} ({item.kind})"),
                 (
-                    t("Anchored", "已上链"),
-                    t(f"not yet ({item.state})", f"尚未上链（{item.state}）"),
+                    QCoreApplication.translate("widgets.archive.report", "Evidence"),
+                    f"#{item.leaf_id} ({item.kind})",
+                ),
+                (
+                    QCoreApplication.translate("widgets.archive.report", "Anchored"),
+                    QCoreApplication.translate(
+                        "widgets.archive.report", "not yet ({0})"
+                    ).format(item.state),
                 ),
             ]
         parts.append(_table(rows))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -100,7 +100,7 @@ class ArchiveView(View):
         self._subject = 0
         self.query = QLineEdit()
         self.query.setPlaceholderText(
-            self.text("Title or document number", "标题或文号")
+            QCoreApplication.translate("ArchiveView", "Title or document number")
         )
         self.query.returnPressed.connect(self.load)
         self.seal = QLineEdit()
@@ -109,27 +109,37 @@ class ArchiveView(View):
         self.until = QLineEdit()
         for field in (self.since, self.until):
             field.setPlaceholderText("2026-01-31")
-        self.since.setToolTip(self.text("From this UTC date on", "自该日期（UTC）起"))
-        self.until.setToolTip(
-            self.text("Before this UTC date", "截至该日期（UTC）之前")
+        self.since.setToolTip(
+            QCoreApplication.translate("ArchiveView", "From this UTC date on")
         )
-        self.seal.setToolTip(self.text("Seal name or id", "印章名称或编号"))
-        self.officer.setToolTip(self.text("Officer name or id", "经办人姓名或编号"))
+        self.until.setToolTip(
+            QCoreApplication.translate("ArchiveView", "Before this UTC date")
+        )
+        self.seal.setToolTip(
+            QCoreApplication.translate("ArchiveView", "Seal name or id")
+        )
+        self.officer.setToolTip(
+            QCoreApplication.translate("ArchiveView", "Officer name or id")
+        )
         self.sha256 = QLineEdit()
         self.sha256.setPlaceholderText(
-            self.text("SHA-256 before or after stamping", "用印前或用印后的 SHA-256")
+            QCoreApplication.translate(
+                "ArchiveView", "SHA-256 before or after stamping"
+            )
         )
-        self.search_button = QPushButton(self.text("Search", "查询"))
+        self.search_button = QPushButton(
+            QCoreApplication.translate("ArchiveView", "Search", "button")
+        )
         self.search_button.clicked.connect(self.load)
         self.count = QLabel()
         self.table = make_table(
             [
-                self.text("No.", "编号"),
-                self.text("Stamped", "用印时间"),
-                self.text("Number", "文号"),
-                self.text("Title", "标题"),
-                self.text("Seal", "印章"),
-                self.text("Officer", "经办人"),
+                QCoreApplication.translate("ArchiveView", "No."),
+                QCoreApplication.translate("ArchiveView", "Stamped"),
+                QCoreApplication.translate("ArchiveView", "Number"),
+                QCoreApplication.translate("ArchiveView", "Title"),
+                QCoreApplication.translate("ArchiveView", "Seal"),
+                QCoreApplication.translate("ArchiveView", "Officer"),
                 "SHA-256",
             ]
         )
@@ -145,11 +155,14 @@ class ArchiveView(View):
 
     def _lay_out(self) -> None:
         form = QFormLayout()
-        form.addRow(self.text("Search", "检索"), self.query)
+        form.addRow(
+            QCoreApplication.translate("ArchiveView", "Search", "field label"),
+            self.query,
+        )
         filters = QHBoxLayout()
         for label, field in (
-            (self.text("Seal", "印章"), self.seal),
-            (self.text("Officer", "经办人"), self.officer),
+            (QCoreApplication.translate("ArchiveView", "Seal"), self.seal),
+            (QCoreApplication.translate("ArchiveView", "Officer"), self.officer),
         ):
             filters.addWidget(QLabel(label))
             filters.addWidget(field)
@@ -158,15 +171,14 @@ class ArchiveView(View):
         dates.addWidget(self.since)
         dates.addWidget(QLabel("–"))
         dates.addWidget(self.until)
-        form.addRow(self.text("From – to", "起止日期"), dates)
+        form.addRow(QCoreApplication.translate("ArchiveView", "From – to"), dates)
         form.addRow("SHA-256", self.sha256)
         buttons = QHBoxLayout()
         buttons.addWidget(self.search_button)
         buttons.addWidget(self.count, 1)
         hint = QLabel(
-            self.text(
-                "Drop a PDF anywhere here to verify it.",
-                "将 PDF 拖放到此处即可验章。",
+            QCoreApplication.translate(
+                "ArchiveView", "Drop a PDF anywhere here to verify it."
             )
         )
         buttons.addWidget(hint)
@@ -227,7 +239,9 @@ class ArchiveView(View):
         self.table.clearSelection()
         self.table.blockSignals(False)
         self.count.setText(
-            self.text(f"{len(data.entries)} documents", f"共 {len(data.entries)} 份")
+            QCoreApplication.translate("ArchiveView", "{0} documents").format(
+                len(data.entries)
+            )
         )
 
     # -- one document ---------------------------------------------------------
@@ -344,7 +358,7 @@ class ArchiveView(View):
         """Ask where to save the copy; tests replace this method."""
         name, _ = QFileDialog.getSaveFileName(
             self,
-            self.text("Save a copy", "另存副本"),
+            QCoreApplication.translate("ArchiveView", "Save a copy"),
             str(Path.home() / f"{entry.title}.pdf"),
             "PDF (*.pdf)",
         )
@@ -354,9 +368,9 @@ class ArchiveView(View):
         """Ask where to write the evidence package; tests replace this method."""
         name, _ = QFileDialog.getSaveFileName(
             self,
-            self.text("Export evidence package", "导出证据包"),
+            QCoreApplication.translate("ArchiveView", "Export evidence package"),
             str(self.opened.workspace.exports / f"evidence-{entry.id}.zip"),
-            self.text("Evidence package (*.zip)", "证据包 (*.zip)"),
+            QCoreApplication.translate("ArchiveView", "Evidence package (*.zip)"),
         )
         return Path(name) if name else None
 
@@ -380,7 +394,9 @@ class ArchiveView(View):
     def _saved(self, target: Path) -> None:
         self.detail.save_button.setEnabled(True)
         self.detail.show_outcome(
-            self.text(f"Copy saved to {target}", f"副本已保存到 {target}")
+            QCoreApplication.translate("ArchiveView", "Copy saved to {0}").format(
+                target
+            )
         )
         self.saved.emit(target)
         self.load_trail()
@@ -416,7 +432,9 @@ class ArchiveView(View):
     def _exported(self, target: Path) -> None:
         self.detail.export_button.setEnabled(True)
         self.detail.show_outcome(
-            self.text(f"Evidence package written to {target}", f"证据包已写入 {target}")
+            QCoreApplication.translate(
+                "ArchiveView", "Evidence package written to {0}"
+            ).format(target)
         )
         self.exported.emit(target)
         self.load_trail()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from app.admin.tokens import PinEntryCancelled, PinRequest, PinWarning
-from app.i18n import pick
 
 __all__ = ["GuiPinHandler", "PinDialog", "WaitingRequests"]
 
@@ -38,7 +37,7 @@ class PinDialog(QDialog):
         super().__init__(parent)
         self.lang = lang
         label = request.token.label
-        self.setWindowTitle(self.text("Token PIN", "令牌 PIN"))
+        self.setWindowTitle(QCoreApplication.translate("PinDialog", "Token PIN"))
         self.setModal(True)
         self.pin = QLineEdit()
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
@@ -49,33 +48,32 @@ class PinDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(self.text("OK", "确定"))
+        ok.setText(QCoreApplication.translate("PinDialog", "OK"))
         cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText(self.text("Cancel", "取消"))
+        cancel.setText(QCoreApplication.translate("PinDialog", "Cancel"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
         form.addRow(
-            QLabel(self.text(f"PIN for token “{label}”", f"令牌“{label}”的 PIN"))
+            QLabel(
+                QCoreApplication.translate("PinDialog", "PIN for token “{0}”").format(
+                    label
+                )
+            )
         )
-        form.addRow(self.text("PIN", "PIN"), self.pin)
+        form.addRow(QCoreApplication.translate("PinDialog", "PIN"), self.pin)
         form.addRow(self.warning)
         form.addRow(self.buttons)
 
-    def text(self, en: str, zh: str) -> str:
-        return pick(self.lang, en, zh)
-
     def _warning(self, warning: PinWarning, label: str) -> str:
         if warning is PinWarning.FINAL_TRY:
-            return self.text(
-                f"Warning: one wrong PIN now locks token “{label}”.",
-                f"警告：再输错一次 PIN，令牌“{label}”将被锁定。",
-            )
+            return QCoreApplication.translate(
+                "PinDialog", "Warning: one wrong PIN now locks token “{0}”."
+            ).format(label)
         if warning is PinWarning.COUNT_LOW:
-            return self.text(
-                f"Warning: few PIN attempts are left on token “{label}”.",
-                f"警告：令牌“{label}”剩余的 PIN 尝试次数不多。",
-            )
+            return QCoreApplication.translate(
+                "PinDialog", "Warning: few PIN attempts are left on token “{0}”."
+            ).format(label)
         return ""
 
     def take_pin(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.i18n import pick
 from app.stamping.service import BatchReport, DocumentReport, Outcome, StampJob
 from app.verification import Verdict, VerificationReport
+from widgets.i18n import QT_TRANSLATE_NOOP
 from widgets.views.base import fill_table, make_table
 
 __all__ = [
@@ -31,25 +33,36 @@ __all__ = [
     "verdict_label",
 ]
 
+_CONTEXT = "widgets.stamping.results"
 _OUTCOME = {
-    Outcome.STAMPED: ("Stamped", "已盖章"),
-    Outcome.REFUSED: ("Refused", "已拒绝"),
-    Outcome.FAILED: ("Failed", "失败"),
-    Outcome.NOT_ATTEMPTED: ("Not attempted", "未处理"),
+    Outcome.STAMPED: QT_TRANSLATE_NOOP("widgets.stamping.results", "Stamped"),
+    Outcome.REFUSED: QT_TRANSLATE_NOOP("widgets.stamping.results", "Refused"),
+    Outcome.FAILED: QT_TRANSLATE_NOOP("widgets.stamping.results", "Failed"),
+    Outcome.NOT_ATTEMPTED: QT_TRANSLATE_NOOP(
+        "widgets.stamping.results", "Not attempted"
+    ),
 }
 _VERDICT = {
-    Verdict.VALID: ("Valid", "有效"),
-    Verdict.INVALID: ("INVALID", "无效"),
-    Verdict.INDETERMINATE: ("Cannot be confirmed", "无法确认"),
+    Verdict.VALID: QT_TRANSLATE_NOOP("widgets.stamping.results", "Valid"),
+    Verdict.INVALID: QT_TRANSLATE_NOOP("widgets.stamping.results", "INVALID"),
+    Verdict.INDETERMINATE: QT_TRANSLATE_NOOP(
+        "widgets.stamping.results", "Cannot be confirmed"
+    ),
 }
 
 
-def outcome_label(outcome: Outcome, lang: str) -> str:
-    return pick(lang, *_OUTCOME[outcome])
+def outcome_label(outcome: Outcome) -> str:
+    return QCoreApplication.translate(_CONTEXT, _OUTCOME[outcome])
 
 
 def verdict_label(report: VerificationReport, lang: str) -> str:
-    verdict = pick(lang, *_VERDICT.get(report.verdict, (report.verdict.value,) * 2))
+    """The verdict and its reasons; the reasons come in ``lang`` from the app."""
+    source = _VERDICT.get(report.verdict)
+    verdict = (
+        report.verdict.value
+        if source is None
+        else QCoreApplication.translate(_CONTEXT, source)
+    )
     reasons = [m.text(lang) for m in report.reasons]
     for sig in report.signatures:
         reasons.extend(m.text(lang) for m in sig.reasons)
@@ -62,16 +75,20 @@ class BatchConfirmDialog(QDialog):
     def __init__(self, job: StampJob, lang: str, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.lang = lang
-        self.setWindowTitle(self.text("Stamp several documents", "批量盖章"))
+        self.setWindowTitle(
+            QCoreApplication.translate("BatchConfirmDialog", "Stamp several documents")
+        )
         count = len(job.inputs)
         intro = QLabel(
-            self.text(
-                f"Stamp {count} documents with the seal {job.seal}?",
-                f"确认用印章“{job.seal}”对 {count} 个文件盖章？",
-            )
+            QCoreApplication.translate(
+                "BatchConfirmDialog", "Stamp {0} documents with the seal {1}?"
+            ).format(count, job.seal)
         )
         self.table = make_table(
-            [self.text("Document", "文件"), self.text("Stamped copy", "盖章后文件")]
+            [
+                QCoreApplication.translate("BatchConfirmDialog", "Document"),
+                QCoreApplication.translate("BatchConfirmDialog", "Stamped copy"),
+            ]
         )
         fill_table(
             self.table,
@@ -81,9 +98,9 @@ class BatchConfirmDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(self.text("Stamp", "盖章"))
+        ok.setText(QCoreApplication.translate("BatchConfirmDialog", "Stamp"))
         cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText(self.text("Cancel", "取消"))
+        cancel.setText(QCoreApplication.translate("BatchConfirmDialog", "Cancel"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -91,9 +108,6 @@ class BatchConfirmDialog(QDialog):
         layout.addWidget(self.table)
         layout.addWidget(self.buttons)
         self.resize(640, 360)
-
-    def text(self, en: str, zh: str) -> str:
-        return pick(self.lang, en, zh)
 
 
 class ResultBanner(QWidget):
@@ -106,10 +120,10 @@ class ResultBanner(QWidget):
         self.summary.setWordWrap(True)
         self.table: QTableWidget = make_table(
             [
-                self.text("Document", "文件"),
-                self.text("Outcome", "结果"),
-                self.text("Stamped copy", "盖章后文件"),
-                self.text("Verification", "验章"),
+                QCoreApplication.translate("ResultBanner", "Document"),
+                QCoreApplication.translate("ResultBanner", "Outcome"),
+                QCoreApplication.translate("ResultBanner", "Stamped copy"),
+                QCoreApplication.translate("ResultBanner", "Verification"),
             ]
         )
         self.rows: list[DocumentReport] = []
@@ -119,12 +133,9 @@ class ResultBanner(QWidget):
         layout.addWidget(self.table)
         self.setVisible(False)
 
-    def text(self, en: str, zh: str) -> str:
-        return pick(self.lang, en, zh)
-
     def start(self, job: StampJob) -> None:
         self.rows = []
-        self.summary.setText(self.text("Stamping…", "正在盖章…"))
+        self.summary.setText(QCoreApplication.translate("ResultBanner", "Stamping…"))
         fill_table(self.table, [[s.name, "", "", ""] for s in job.inputs])
         self.setVisible(True)
 
@@ -137,20 +148,21 @@ class ResultBanner(QWidget):
             self._fill_row(index, doc)
         stamped = report.count(Outcome.STAMPED)
         total = len(report.documents)
-        text = self.text(
-            f"{stamped} of {total} document(s) stamped.",
-            f"共 {total} 个文件，已盖章 {stamped} 个。",
-        )
+        text = QCoreApplication.translate(
+            "ResultBanner", "{0} of {1} document(s) stamped."
+        ).format(stamped, total)
         if report.stopped_en is not None:
-            stopped = self.text(
-                report.stopped_en, report.stopped_zh or report.stopped_en
+            stopped = pick(
+                self.lang, report.stopped_en, report.stopped_zh or report.stopped_en
             )
             text = f"{text} {stopped}"
         self.summary.setText(text)
 
     def cancelled(self) -> None:
         self.summary.setText(
-            self.text("Cancelled; nothing was stamped.", "已取消，未盖章。")
+            QCoreApplication.translate(
+                "ResultBanner", "Cancelled; nothing was stamped."
+            )
         )
         self.setVisible(True)
 
@@ -158,14 +170,14 @@ class ResultBanner(QWidget):
         self._set(index, 3, verdict_label(report, self.lang))
 
     def _fill_row(self, index: int, doc: DocumentReport) -> None:
-        word = outcome_label(doc.outcome, self.lang)
-        why = self.text(doc.en, doc.zh or doc.en)
+        word = outcome_label(doc.outcome)
+        why = pick(self.lang, doc.en, doc.zh or doc.en)
         self._set(index, 0, doc.input.name)
         self._set(index, 1, f"{word}: {why}" if why else word)
         stamped = doc.outcome is Outcome.STAMPED
         self._set(index, 2, str(doc.output) if stamped else "")
         if stamped:
-            self._set(index, 3, self.text("Checking…", "正在验章…"))
+            self._set(index, 3, QCoreApplication.translate("ResultBanner", "Checking…"))
 
     def _set(self, row: int, col: int, value: str) -> None:
         item = self.table.item(row, col)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QCoreApplication, QSize
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QTableWidget
 
@@ -17,7 +17,6 @@ from app.admin.approvals import Approval, list_approvals
 from app.admin.grants import Grant, list_grants
 from app.admin.roles import Actor
 from app.admin.seals import Seal, SealImageData, list_seals, seal_image
-from app.i18n import pick
 from app.workspace import OpenWorkspace
 from widgets.views.base import fill_table, make_table
 from widgets.views.labels import approval_label, seal_status_label
@@ -54,14 +53,14 @@ def usable_seals(opened: OpenWorkspace, actor: Actor) -> list[UsableSeal]:
     return rows
 
 
-def make_seal_table(lang: str) -> QTableWidget:
+def make_seal_table() -> QTableWidget:
     table = make_table(
         [
-            pick(lang, "Seal", "印章"),
-            pick(lang, "State", "状态"),
-            pick(lang, "Valid", "有效期"),
-            pick(lang, "Uses left", "剩余次数"),
-            pick(lang, "Approval", "审批"),
+            QCoreApplication.translate("widgets.stamping.seal_list", "Seal"),
+            QCoreApplication.translate("widgets.stamping.seal_list", "State"),
+            QCoreApplication.translate("widgets.stamping.seal_list", "Valid"),
+            QCoreApplication.translate("widgets.stamping.seal_list", "Uses left"),
+            QCoreApplication.translate("widgets.stamping.seal_list", "Approval"),
         ]
     )
     table.setIconSize(QSize(_ICON, _ICON))
@@ -70,7 +69,7 @@ def make_seal_table(lang: str) -> QTableWidget:
 
 
 def fill_seal_table(
-    table: QTableWidget, rows: list[UsableSeal], lang: str, icons: dict[str, QIcon]
+    table: QTableWidget, rows: list[UsableSeal], icons: dict[str, QIcon]
 ) -> None:
     """Fill the rows; ``icons`` caches each seal's decoded image by seal id."""
     fill_table(
@@ -78,10 +77,10 @@ def fill_seal_table(
         [
             [
                 row.seal.name,
-                seal_status_label(row.seal.status, lang),
+                seal_status_label(row.seal.status),
                 f"{row.grant.valid_from[:10]} – {row.grant.valid_until[:10]}",
-                _left(row.grant, lang),
-                _approval(row, lang),
+                _left(row.grant),
+                _approval(row),
             ]
             for row in rows
         ],
@@ -95,14 +94,18 @@ def fill_seal_table(
             item.setIcon(icons[row.seal.id])
 
 
-def _left(grant: Grant, lang: str) -> str:
+def _left(grant: Grant) -> str:
     left = grant.quota_left
-    return pick(lang, "unlimited", "不限") if left is None else str(left)
+    return (
+        QCoreApplication.translate("widgets.stamping.seal_list", "unlimited")
+        if left is None
+        else str(left)
+    )
 
 
-def _approval(row: UsableSeal, lang: str) -> str:
+def _approval(row: UsableSeal) -> str:
     if not row.grant.approval_required:
-        return pick(lang, "not needed", "无需审批")
+        return QCoreApplication.translate("widgets.stamping.seal_list", "not needed")
     latest = None if row.latest is None else row.latest.status
-    needed = pick(lang, "needed", "需审批")
-    return f"{needed} · {approval_label(latest, lang)}"
+    needed = QCoreApplication.translate("widgets.stamping.seal_list", "needed")
+    return f"{needed} · {approval_label(latest)}"

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QIcon, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -88,6 +88,7 @@ from app.stamping.placement import (
 from app.stamping.service import BatchReport, DocumentReport, StampJob
 from app.verification import VerificationReport
 from app.workspace import OpenWorkspace
+from widgets.i18n import QT_TRANSLATE_NOOP
 from widgets.stamping.page_view import PageView, page_qimage
 from widgets.stamping.pin_dialog import GuiPinHandler
 from widgets.stamping.results import BatchConfirmDialog, ResultBanner
@@ -226,9 +227,13 @@ class StampingView(View):
     def _left_panel(self) -> QWidget:
         panel = QWidget()
         box = QVBoxLayout(panel)
-        self.open_button = QPushButton(self.text("Open PDFs…", "打开 PDF…"))
+        self.open_button = QPushButton(
+            QCoreApplication.translate("StampingView", "Open PDFs…")
+        )
         self.open_button.clicked.connect(self.choose_documents)
-        self.remove_button = QPushButton(self.text("Remove", "移除"))
+        self.remove_button = QPushButton(
+            QCoreApplication.translate("StampingView", "Remove")
+        )
         self.remove_button.clicked.connect(self.remove_current)
         self.document_list = QListWidget()
         self.document_list.currentRowChanged.connect(self._document_chosen)
@@ -239,14 +244,16 @@ class StampingView(View):
         self.thumbnails.setGridSize(QSize(112, 160))
         self.thumbnails.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.thumbnails.currentRowChanged.connect(self._page_chosen)
-        hint = QLabel(self.text("Drop PDF files here.", "可将 PDF 文件拖放到此处。"))
+        hint = QLabel(
+            QCoreApplication.translate("StampingView", "Drop PDF files here.")
+        )
         row = QHBoxLayout()
         row.addWidget(self.open_button)
         row.addWidget(self.remove_button)
         box.addLayout(row)
-        box.addWidget(QLabel(self.text("Documents", "文件")))
+        box.addWidget(QLabel(QCoreApplication.translate("StampingView", "Documents")))
         box.addWidget(self.document_list, 1)
-        box.addWidget(QLabel(self.text("Pages", "页面")))
+        box.addWidget(QLabel(QCoreApplication.translate("StampingView", "Pages")))
         box.addWidget(self.thumbnails, 2)
         box.addWidget(hint)
         return panel
@@ -261,13 +268,17 @@ class StampingView(View):
         self.page_view.riding_moved.connect(self._riding_dragged)
         self.zoom_out = QPushButton("−")
         self.zoom_in = QPushButton("+")
-        self.true_size = QPushButton(self.text("True size", "实际大小"))
+        self.true_size = QPushButton(
+            QCoreApplication.translate("StampingView", "True size")
+        )
         self.zoom_label = QLabel()
         self.zoom_out.clicked.connect(lambda: self.set_zoom(self.page_view.zoom / 1.25))
         self.zoom_in.clicked.connect(lambda: self.set_zoom(self.page_view.zoom * 1.25))
         self.true_size.clicked.connect(lambda: self.set_zoom(1.0))
         self.page_label = QLabel()
-        self.position_label = QLabel(self.text("No seal placed yet.", "尚未放置印章。"))
+        self.position_label = QLabel(
+            QCoreApplication.translate("StampingView", "No seal placed yet.")
+        )
         tools = QHBoxLayout()
         for widget in (self.zoom_out, self.zoom_label, self.zoom_in, self.true_size):
             tools.addWidget(widget)
@@ -282,9 +293,11 @@ class StampingView(View):
     def _right_panel(self) -> QWidget:
         panel = QWidget()
         box = QVBoxLayout(panel)
-        self.seal_table = make_seal_table(self.lang)
+        self.seal_table = make_seal_table()
         self.seal_table.currentCellChanged.connect(lambda *_: self._seal_chosen())
-        box.addWidget(QLabel(self.text("Seals you may use", "可用印章")))
+        box.addWidget(
+            QLabel(QCoreApplication.translate("StampingView", "Seals you may use"))
+        )
         box.addWidget(self.seal_table, 1)
         box.addWidget(self._placement_group())
         box.addWidget(self._approval_group())
@@ -293,41 +306,55 @@ class StampingView(View):
         return panel
 
     def _placement_group(self) -> QGroupBox:
-        group = QGroupBox(self.text("Placement", "盖章位置"))
+        group = QGroupBox(QCoreApplication.translate("StampingView", "Placement"))
         form = QFormLayout(group)
         self.keyword_edit = QLineEdit()
-        self.keyword_edit.setPlaceholderText(self.text("e.g. 盖章处", "例如：盖章处"))
+        self.keyword_edit.setPlaceholderText(
+            QCoreApplication.translate("StampingView", "e.g. 盖章处")
+        )
         self.keyword_edit.returnPressed.connect(self.find_keyword)
-        self.find_button = QPushButton(self.text("Find", "查找"))
+        self.find_button = QPushButton(
+            QCoreApplication.translate("StampingView", "Find")
+        )
         self.find_button.clicked.connect(self.find_keyword)
         self.hits = QComboBox()
         self.hits.activated.connect(self.snap_to_hit)
         row = QHBoxLayout()
         row.addWidget(self.keyword_edit, 1)
         row.addWidget(self.find_button)
-        self.riding_box = QCheckBox(self.text("Riding seal (骑缝章)", "骑缝章"))
+        self.riding_box = QCheckBox(
+            QCoreApplication.translate("StampingView", "Riding seal (骑缝章)")
+        )
         self.riding_box.toggled.connect(self._riding_toggled)
         self.riding_pages = QComboBox()
-        for pages, en, zh in (
-            (RidingPages.ALL, "all pages", "全部页"),
-            (RidingPages.ODD, "odd pages", "奇数页"),
-            (RidingPages.EVEN, "even pages", "偶数页"),
+        for pages, name in (
+            (RidingPages.ALL, QT_TRANSLATE_NOOP("StampingView", "all pages")),
+            (RidingPages.ODD, QT_TRANSLATE_NOOP("StampingView", "odd pages")),
+            (RidingPages.EVEN, QT_TRANSLATE_NOOP("StampingView", "even pages")),
         ):
-            self.riding_pages.addItem(self.text(en, zh), pages)
+            self.riding_pages.addItem(
+                QCoreApplication.translate("StampingView", name), pages
+            )
         self.riding_pages.currentIndexChanged.connect(lambda _i: self._riding_changed())
-        form.addRow(self.text("Keyword", "关键字"), row)
-        form.addRow(self.text("Hits", "命中"), self.hits)
+        form.addRow(QCoreApplication.translate("StampingView", "Keyword"), row)
+        form.addRow(QCoreApplication.translate("StampingView", "Hits"), self.hits)
         form.addRow(self.riding_box, self.riding_pages)
         return group
 
     def _approval_group(self) -> QGroupBox:
-        group = QGroupBox(self.text("Approval", "用印审批"))
+        group = QGroupBox(QCoreApplication.translate("StampingView", "Approval"))
         form = QFormLayout(group)
-        self.approval_label = QLabel(self.text("Not needed.", "无需审批。"))
+        self.approval_label = QLabel(
+            QCoreApplication.translate("StampingView", "Not needed.")
+        )
         self.approval_label.setWordWrap(True)
-        self.request_button = QPushButton(self.text("Request approval", "申请审批"))
+        self.request_button = QPushButton(
+            QCoreApplication.translate("StampingView", "Request approval")
+        )
         self.request_button.clicked.connect(self.request_approval)
-        self.refresh_button = QPushButton(self.text("Refresh", "刷新"))
+        self.refresh_button = QPushButton(
+            QCoreApplication.translate("StampingView", "Refresh")
+        )
         self.refresh_button.clicked.connect(self.refresh_approval)
         row = QHBoxLayout()
         row.addWidget(self.request_button)
@@ -339,41 +366,51 @@ class StampingView(View):
         return group
 
     def _stamp_group(self) -> QGroupBox:
-        group = QGroupBox(self.text("Stamp", "盖章"))
+        group = QGroupBox(QCoreApplication.translate("StampingView", "Stamp"))
         form = QFormLayout(group)
         self.category = QComboBox()
         self.category.setEditable(True)
         self.reason = QLineEdit()
         self.confirm_token = QCheckBox(
-            self.text("Confirm with my token", "用本人令牌确认")
+            QCoreApplication.translate("StampingView", "Confirm with my token")
         )
         self.token_choice = QComboBox()
-        self.beside = QRadioButton(self.text("Next to the documents", "保存在原文件旁"))
-        self.in_folder = QRadioButton(self.text("In folder:", "保存到文件夹："))
+        self.beside = QRadioButton(
+            QCoreApplication.translate("StampingView", "Next to the documents")
+        )
+        self.in_folder = QRadioButton(
+            QCoreApplication.translate("StampingView", "In folder:")
+        )
         self.beside.setChecked(True)
         self.output_group = QButtonGroup(self)
         self.output_group.addButton(self.beside)
         self.output_group.addButton(self.in_folder)
         self.folder_edit = QLineEdit()
-        browse = QPushButton(self.text("Browse…", "浏览…"))
+        browse = QPushButton(QCoreApplication.translate("StampingView", "Browse…"))
         browse.clicked.connect(self.choose_folder)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.in_folder)
         folder_row.addWidget(self.folder_edit, 1)
         folder_row.addWidget(browse)
-        self.stamp_button = QPushButton(self.text("Stamp", "盖章"))
+        self.stamp_button = QPushButton(
+            QCoreApplication.translate("StampingView", "Stamp")
+        )
         self.stamp_button.clicked.connect(self.stamp)
         self.progress = QProgressBar()
         self.progress.setVisible(False)
-        self.cancel_button = QPushButton(self.text("Cancel", "取消"))
+        self.cancel_button = QPushButton(
+            QCoreApplication.translate("StampingView", "Cancel")
+        )
         self.cancel_button.clicked.connect(self.cancel_stamping)
         self.cancel_button.setVisible(False)
         run_row = QHBoxLayout()
         run_row.addWidget(self.stamp_button)
         run_row.addWidget(self.progress, 1)
         run_row.addWidget(self.cancel_button)
-        form.addRow(self.text("Category", "文件类别"), self.category)
-        form.addRow(self.text("Reason", "用印事由"), self.reason)
+        form.addRow(
+            QCoreApplication.translate("StampingView", "Category"), self.category
+        )
+        form.addRow(QCoreApplication.translate("StampingView", "Reason"), self.reason)
         form.addRow(self.confirm_token, self.token_choice)
         form.addRow(self.beside)
         form.addRow(folder_row)
@@ -397,7 +434,7 @@ class StampingView(View):
         chosen = self.selected_seal()
         self.seals = data.seals
         self.tokens = data.tokens
-        fill_seal_table(self.seal_table, data.seals, self.lang, self._icons)
+        fill_seal_table(self.seal_table, data.seals, self._icons)
         names = [row.seal.name for row in data.seals]
         row = (
             names.index(chosen.seal.name) if chosen and chosen.seal.name in names else 0
@@ -456,9 +493,9 @@ class StampingView(View):
     def choose_documents(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(
             self,
-            self.text("Open PDF documents", "打开 PDF 文件"),
+            QCoreApplication.translate("StampingView", "Open PDF documents"),
             "",
-            self.text("PDF documents (*.pdf)", "PDF 文件 (*.pdf)"),
+            QCoreApplication.translate("StampingView", "PDF documents (*.pdf)"),
         )
         self.add_documents([Path(n) for n in names])
 
@@ -561,9 +598,8 @@ class StampingView(View):
         self.thumbnails.blockSignals(False)
         self.page_view.show_page(document.sizes[index])
         self.page_label.setText(
-            self.text(
-                f"Page {index + 1} of {len(document.sizes)}",
-                f"第 {index + 1} 页，共 {len(document.sizes)} 页",
+            QCoreApplication.translate("StampingView", "Page {0} of {1}").format(
+                index + 1, len(document.sizes)
             )
         )
         self._show_placement()
@@ -642,9 +678,8 @@ class StampingView(View):
             self.hits.clear()
             for number, spot in enumerate(spots, start=1):
                 self.hits.addItem(
-                    self.text(
-                        f"{number}: page {spot.page + 1}",
-                        f"{number}：第 {spot.page + 1} 页",
+                    QCoreApplication.translate("StampingView", "{0}: page {1}").format(
+                        number, spot.page + 1
                     )
                 )
             if spots:
@@ -652,10 +687,9 @@ class StampingView(View):
                 self.snap_to_hit(0)
             else:
                 self.position_label.setText(
-                    self.text(
-                        f"“{text}” was not found in {document.path.name}.",
-                        f"{document.path.name} 中未找到“{text}”。",
-                    )
+                    QCoreApplication.translate(
+                        "StampingView", "“{0}” was not found in {1}."
+                    ).format(text, document.path.name)
                 )
             self.keyword_found.emit(spots)
 
@@ -726,34 +760,28 @@ class StampingView(View):
     def _placement_text(self) -> str:
         c = self.choice
         if c.mode == "position":
-            return self.text(
-                f"Seal centre: page {c.page}, x {c.x_mm:.1f} mm, y {c.y_mm:.1f} mm "
-                "from the top-left.",
-                f"印章中心：第 {c.page} 页，距左 {c.x_mm:.1f} 毫米，"
-                f"距上 {c.y_mm:.1f} 毫米。",
-            )
+            return QCoreApplication.translate(
+                "StampingView",
+                "Seal centre: page {0}, x {1:.1f} mm, y {2:.1f} mm from the top-left.",
+            ).format(c.page, c.x_mm, c.y_mm)
         if c.mode == "keyword":
-            return self.text(
-                f"On “{c.keyword}”, hit {c.occurrence} (page {c.page}, "
-                f"x {c.x_mm:.1f} mm, y {c.y_mm:.1f} mm).",
-                f"盖在“{c.keyword}”第 {c.occurrence} 处（第 {c.page} 页，距左 "
-                f"{c.x_mm:.1f} 毫米，距上 {c.y_mm:.1f} 毫米）。",
-            )
+            return QCoreApplication.translate(
+                "StampingView",
+                "On “{0}”, hit {1} (page {2}, x {3:.1f} mm, y {4:.1f} mm).",
+            ).format(c.keyword, c.occurrence, c.page, c.x_mm, c.y_mm)
         if c.mode == "riding":
             at = (
-                self.text("centred", "垂直居中")
+                QCoreApplication.translate("StampingView", "centred")
                 if c.riding_y_mm is None
-                else self.text(
-                    f"{c.riding_y_mm:.1f} mm from the top",
-                    f"距上 {c.riding_y_mm:.1f} 毫米",
-                )
+                else QCoreApplication.translate(
+                    "StampingView", "{0:.1f} mm from the top"
+                ).format(c.riding_y_mm)
             )
-            return self.text(
-                f"Riding seal on the right edges, {at}.", f"骑缝章盖在右侧页边，{at}。"
-            )
-        return self.text(
-            "Drag the seal onto the page, or find a keyword.",
-            "请将印章拖到页面上，或查找关键字。",
+            return QCoreApplication.translate(
+                "StampingView", "Riding seal on the right edges, {0}."
+            ).format(at)
+        return QCoreApplication.translate(
+            "StampingView", "Drag the seal onto the page, or find a keyword."
         )
 
     def placement(self) -> Placement:
@@ -777,7 +805,9 @@ class StampingView(View):
         usable, document = self.selected_seal(), self.current
         if usable is None or document is None or not usable.grant.approval_required:
             return
-        self.approval_label.setText(self.text("Checking…", "正在查询…"))
+        self.approval_label.setText(
+            QCoreApplication.translate("StampingView", "Checking…")
+        )
         db, me, seal_id = self.opened.db, self.actor.person_id, usable.seal.id
 
         def read() -> tuple[str, Approval | None]:
@@ -796,13 +826,13 @@ class StampingView(View):
 
     def _show_approval(self, approval: Approval | None) -> None:
         self.approval = approval
-        state = approval_label(None if approval is None else approval.status, self.lang)
+        state = approval_label(None if approval is None else approval.status)
         digest = (self.current.sha256 or "")[:12] if self.current else ""
         self.approval_label.setText(
-            self.text(
-                f"Needed for this seal. This document (SHA-256 {digest}…): {state}.",
-                f"此印章需审批。本文件（SHA-256 {digest}…）：{state}。",
-            )
+            QCoreApplication.translate(
+                "StampingView",
+                "Needed for this seal. This document (SHA-256 {0}…): {1}.",
+            ).format(digest, state)
         )
         waiting = approval is not None and approval.status in (
             ApprovalStatus.PENDING,
@@ -849,7 +879,8 @@ class StampingView(View):
 
     def choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(
-            self, self.text("Folder for stamped copies", "盖章后文件的保存位置")
+            self,
+            QCoreApplication.translate("StampingView", "Folder for stamped copies"),
         )
         if folder:
             self.folder_edit.setText(folder)

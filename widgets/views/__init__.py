@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QTabWidget, QWidget
 
 from app.admin.roles import Actor, Role
-from app.i18n import pick
 from app.workspace import OpenWorkspace
 from widgets.views.approvals import ApprovalsView
 from widgets.views.audit import AuditView
@@ -38,32 +38,34 @@ class RoleTab:
 
 
 def role_tabs(opened: OpenWorkspace, actor: Actor, lang: str) -> list[RoleTab]:
-    def title(en: str, zh: str) -> str:
-        return pick(lang, en, zh)
-
-    def single(key: str, view: View, en: str, zh: str) -> RoleTab:
-        return RoleTab(key, title(en, zh), view, {key: view})
+    def single(key: str, view: View, title: str) -> RoleTab:
+        return RoleTab(key, title, view, {key: view})
 
     tabs = []
     if Role.OFFICER in actor.roles:
         inner, views = officer_tab(opened, actor, lang)
         view: View = views["officer"]
-        tabs.append(RoleTab("officer", title("Stamping", "盖章"), inner, views))
+        title = QCoreApplication.translate("widgets.views", "Stamping")
+        tabs.append(RoleTab("officer", title, inner, views))
     if Role.APPROVER in actor.roles:
         view = ApprovalsView(opened, actor, lang)
-        tabs.append(single("approvals", view, "Approvals", "用印审批"))
+        title = QCoreApplication.translate("widgets.views", "Approvals")
+        tabs.append(single("approvals", view, title))
     if Role.ADMINISTRATOR in actor.roles:
         tabs.append(_administration(opened, actor, lang))
     if Role.ARCHIVIST in actor.roles:
         from widgets.archive import ArchiveView
 
         view = ArchiveView(opened, actor, lang)
-        tabs.append(single("archive", view, "Archive", "档案"))
+        title = QCoreApplication.translate("widgets.views", "Archive")
+        tabs.append(single("archive", view, title))
     if Role.AUDITOR in actor.roles:
         view = AuditView(opened, actor, lang)
-        tabs.append(single("audit", view, "Audit", "审计"))
+        title = QCoreApplication.translate("widgets.views", "Audit")
+        tabs.append(single("audit", view, title))
     view = SettingsView(opened, actor, lang)
-    tabs.append(single("settings", view, "Settings", "设置"))
+    title = QCoreApplication.translate("widgets.views", "Settings")
+    tabs.append(single("settings", view, title))
     return tabs
 
 
@@ -77,9 +79,12 @@ def _administration(opened: OpenWorkspace, actor: Actor, lang: str) -> RoleTab:
     for source in ("seals", "people"):
         views[source].changed.connect(views["grants"].load)  # type: ignore[attr-defined]
     inner = QTabWidget()
-    inner.addTab(views["seals"], pick(lang, "Seals", "印章"))
-    inner.addTab(views["people"], pick(lang, "People", "人员"))
-    inner.addTab(views["grants"], pick(lang, "Grants", "授权"))
+    inner.addTab(views["seals"], QCoreApplication.translate("widgets.views", "Seals"))
+    inner.addTab(views["people"], QCoreApplication.translate("widgets.views", "People"))
+    inner.addTab(views["grants"], QCoreApplication.translate("widgets.views", "Grants"))
     return RoleTab(
-        "administration", pick(lang, "Administration", "印章管理"), inner, views
+        "administration",
+        QCoreApplication.translate("widgets.views", "Administration"),
+        inner,
+        views,
     )

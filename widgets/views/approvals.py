@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -58,22 +58,26 @@ class ApprovalsView(View):
         self.pending: list[Approval] = []
         self.table = make_table(
             [
-                self.text("Requested", "申请时间"),
-                self.text("Officer", "经办人"),
-                self.text("Seal", "印章"),
-                self.text("Document", "文件"),
-                self.text("Category", "类别"),
-                self.text("SHA-256", "SHA-256"),
-                self.text("Reason", "事由"),
+                QCoreApplication.translate("ApprovalsView", "Requested"),
+                QCoreApplication.translate("ApprovalsView", "Officer"),
+                QCoreApplication.translate("ApprovalsView", "Seal"),
+                QCoreApplication.translate("ApprovalsView", "Document"),
+                QCoreApplication.translate("ApprovalsView", "Category"),
+                QCoreApplication.translate("ApprovalsView", "SHA-256"),
+                QCoreApplication.translate("ApprovalsView", "Reason"),
             ]
         )
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.comment = QLineEdit()
         self.comment.setPlaceholderText(
-            self.text("Comment (required to reject)", "审批意见（驳回时必填）")
+            QCoreApplication.translate("ApprovalsView", "Comment (required to reject)")
         )
-        self.approve_button = QPushButton(self.text("Approve", "批准"))
-        self.reject_button = QPushButton(self.text("Reject", "驳回"))
+        self.approve_button = QPushButton(
+            QCoreApplication.translate("ApprovalsView", "Approve")
+        )
+        self.reject_button = QPushButton(
+            QCoreApplication.translate("ApprovalsView", "Reject")
+        )
         self.approve_button.clicked.connect(lambda: self.decide(approved=True))
         self.reject_button.clicked.connect(lambda: self.decide(approved=False))
         self.status = QLabel()
@@ -81,7 +85,9 @@ class ApprovalsView(View):
         buttons.addWidget(self.comment, 1)
         buttons.addWidget(self.approve_button)
         buttons.addWidget(self.reject_button)
-        self.preview = QLabel(self.text("Choose a request.", "请选择一项申请。"))
+        self.preview = QLabel(
+            QCoreApplication.translate("ApprovalsView", "Choose a request.")
+        )
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setMinimumWidth(320)
         self.preview.setSizePolicy(
@@ -153,9 +159,13 @@ class ApprovalsView(View):
         self.preview.setPixmap(QPixmap())
         self.preview_caption.clear()
         if approval is None:
-            self.preview.setText(self.text("Choose a request.", "请选择一项申请。"))
+            self.preview.setText(
+                QCoreApplication.translate("ApprovalsView", "Choose a request.")
+            )
             return
-        self.preview.setText(self.text("Drawing the document…", "正在显示文件…"))
+        self.preview.setText(
+            QCoreApplication.translate("ApprovalsView", "Drawing the document…")
+        )
         opened, actor = self.opened, self.actor
 
         def work() -> ApprovalPreview | None:
@@ -170,9 +180,9 @@ class ApprovalsView(View):
             return  # another request was chosen meanwhile
         if shown is None:
             self.preview.setText(
-                self.text(
+                QCoreApplication.translate(
+                    "ApprovalsView",
                     "The request was made by SHA-256 only; no document to show.",
-                    "该申请仅提交了 SHA-256，没有可显示的文件。",
                 )
             )
         else:
@@ -186,10 +196,9 @@ class ApprovalsView(View):
             ).copy()  # own the pixels; the bytes object may go away
             self.preview.setPixmap(QPixmap.fromImage(image))
             self.preview_caption.setText(
-                self.text(
-                    f"{shown.file_name}: page 1 of {shown.page_count}",
-                    f"{shown.file_name}：第 1 页，共 {shown.page_count} 页",
-                )
+                QCoreApplication.translate(
+                    "ApprovalsView", "{0}: page 1 of {1}"
+                ).format(shown.file_name, shown.page_count)
             )
         self.previewed.emit(shown)
 
@@ -218,11 +227,8 @@ class ApprovalsView(View):
         self._deciding = False
         self.comment.clear()
         self.status.setText(
-            self.text(
-                f"{approval.document_title or approval.id}: "
-                f"{approval_label(approval.status, 'en')}.",
-                f"{approval.document_title or approval.id}："
-                f"{approval_label(approval.status, 'zh')}。",
+            QCoreApplication.translate("ApprovalsView", "{0}: {1}.").format(
+                approval.document_title or approval.id, approval_label(approval.status)
             )
         )
         self.decided.emit(approval)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -64,25 +64,29 @@ class AuditView(View):
         self.limit = QSpinBox()
         self.limit.setRange(1, 100_000)
         self.limit.setValue(1000)
-        self.search_button = QPushButton(self.text("Search", "查询"))
+        self.search_button = QPushButton(
+            QCoreApplication.translate("AuditView", "Search")
+        )
         self.search_button.clicked.connect(self.load)
         self.check_button = QPushButton(
-            self.text("Check chain integrity", "校验日志链完整性")
+            QCoreApplication.translate("AuditView", "Check chain integrity")
         )
         self.check_button.clicked.connect(self.check_chain)
-        self.export_button = QPushButton(self.text("Export…", "导出…"))
+        self.export_button = QPushButton(
+            QCoreApplication.translate("AuditView", "Export…")
+        )
         self.export_button.clicked.connect(self.export)
         self.check_result = QLabel()
         self.count = QLabel()
         self.table = make_table(
             [
-                self.text("No.", "序号"),
-                self.text("Time", "时间"),
-                self.text("Action", "操作"),
-                self.text("Person", "人员"),
-                self.text("Seal", "印章"),
-                self.text("Document SHA-256", "文件 SHA-256"),
-                self.text("Details", "详情"),
+                QCoreApplication.translate("AuditView", "No."),
+                QCoreApplication.translate("AuditView", "Time"),
+                QCoreApplication.translate("AuditView", "Action"),
+                QCoreApplication.translate("AuditView", "Person"),
+                QCoreApplication.translate("AuditView", "Seal"),
+                QCoreApplication.translate("AuditView", "Document SHA-256"),
+                QCoreApplication.translate("AuditView", "Details"),
             ]
         )
         self._lay_out()
@@ -90,15 +94,15 @@ class AuditView(View):
 
     def _lay_out(self) -> None:
         form = QFormLayout()
-        form.addRow(self.text("Person", "人员"), self.person)
-        form.addRow(self.text("Seal", "印章"), self.seal)
-        form.addRow(self.text("Action", "操作"), self.action)
+        form.addRow(QCoreApplication.translate("AuditView", "Person"), self.person)
+        form.addRow(QCoreApplication.translate("AuditView", "Seal"), self.seal)
+        form.addRow(QCoreApplication.translate("AuditView", "Action"), self.action)
         dates = QHBoxLayout()
         dates.addWidget(self.since)
         dates.addWidget(QLabel("–"))
         dates.addWidget(self.until)
-        form.addRow(self.text("From – to", "起止日期"), dates)
-        form.addRow(self.text("At most", "最多条数"), self.limit)
+        form.addRow(QCoreApplication.translate("AuditView", "From – to"), dates)
+        form.addRow(QCoreApplication.translate("AuditView", "At most"), self.limit)
         buttons = QHBoxLayout()
         buttons.addWidget(self.search_button)
         buttons.addWidget(self.count, 1)
@@ -146,12 +150,14 @@ class AuditView(View):
             ],
         )
         self.count.setText(
-            self.text(f"{len(data.entries)} entries", f"共 {len(data.entries)} 条")
+            QCoreApplication.translate("AuditView", "{0} entries").format(
+                len(data.entries)
+            )
         )
 
     def check_chain(self) -> None:
         self.check_button.setEnabled(False)
-        self.check_result.setText(self.text("Checking…", "正在校验…"))
+        self.check_result.setText(QCoreApplication.translate("AuditView", "Checking…"))
         self.run(
             lambda: verify_log(self.opened.db),
             self._checked,
@@ -165,17 +171,14 @@ class AuditView(View):
     def _checked(self, result: ChainCheck) -> None:
         self.check_button.setEnabled(True)
         if result.intact:
-            text = self.text(
-                f"Chain intact: {result.entries} entries, "
-                f"head {short_hash(result.head)}",
-                f"日志链完整：共 {result.entries} 条，链头 {short_hash(result.head)}",
-            )
+            text = QCoreApplication.translate(
+                "AuditView", "Chain intact: {0} entries, head {1}"
+            ).format(result.entries, short_hash(result.head))
             self.check_result.setStyleSheet("color: #1b5e20;")
         else:
-            text = self.text(
-                f"Chain BROKEN at entry {result.first_broken}: {result.reason}",
-                f"日志链在第 {result.first_broken} 条处断开：{result.reason}",
-            )
+            text = QCoreApplication.translate(
+                "AuditView", "Chain BROKEN at entry {0}: {1}"
+            ).format(result.first_broken, result.reason)
             self.check_result.setStyleSheet("color: #b71c1c; font-weight: bold;")
         self.check_result.setText(text)
         self.checked.emit(result)
@@ -184,7 +187,7 @@ class AuditView(View):
         """Ask where to write the export; tests replace this method."""
         name, _ = QFileDialog.getSaveFileName(
             self,
-            self.text("Export the usage log", "导出用印日志"),
+            QCoreApplication.translate("AuditView", "Export the usage log"),
             str(self.opened.workspace.exports / "usage-log.csv"),
             "CSV (*.csv);;JSON (*.json)",
         )
@@ -212,9 +215,8 @@ class AuditView(View):
         self.export_button.setEnabled(True)
         self.check_result.setStyleSheet("")
         self.check_result.setText(
-            self.text(
-                f"Exported {count} entries to {target}",
-                f"已导出 {count} 条到 {target}",
-            )
+            QCoreApplication.translate(
+                "AuditView", "Exported {0} entries to {1}"
+            ).format(count, target)
         )
         self.exported.emit(target)

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from app.admin.roles import Actor
-from app.i18n import pick
 from app.workspace import OpenWorkspace
 from widgets.tasks import Task, start_task
 
@@ -41,9 +40,6 @@ class View(QWidget):
         self.lang = lang
         self.is_loaded = False
         self._tasks: list[Task] = []
-
-    def text(self, en: str, zh: str) -> str:
-        return pick(self.lang, en, zh)
 
     def run(
         self,

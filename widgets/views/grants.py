@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -55,27 +55,37 @@ class GrantsView(View):
         self.person_filter.currentIndexChanged.connect(self._show_grants)
         self.table = make_table(
             [
-                self.text("Person", "人员"),
-                self.text("Seal", "印章"),
-                self.text("Valid", "有效期"),
-                self.text("Used / quota", "已用 / 限额"),
-                self.text("Categories", "文件类别"),
-                self.text("Approval", "需审批"),
-                self.text("Approvers", "审批人"),
+                QCoreApplication.translate("GrantsView", "Person"),
+                QCoreApplication.translate("GrantsView", "Seal"),
+                QCoreApplication.translate("GrantsView", "Valid"),
+                QCoreApplication.translate("GrantsView", "Used / quota"),
+                QCoreApplication.translate("GrantsView", "Categories"),
+                QCoreApplication.translate("GrantsView", "Approval"),
+                QCoreApplication.translate("GrantsView", "Approvers"),
             ]
         )
         self.table.itemSelectionChanged.connect(self._update_buttons)
-        self.add_button = QPushButton(self.text("Add grant…", "新增授权…"))
+        self.add_button = QPushButton(
+            QCoreApplication.translate("GrantsView", "Add grant…")
+        )
         self.add_button.clicked.connect(self.open_add_dialog)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(
-            self.text("Reason (written to the usage log)", "原因（记入用印日志）")
+            QCoreApplication.translate(
+                "GrantsView", "Reason (written to the usage log)"
+            )
         )
-        self.revoke_button = QPushButton(self.text("Revoke grant…", "撤销授权…"))
+        self.revoke_button = QPushButton(
+            QCoreApplication.translate("GrantsView", "Revoke grant…")
+        )
         self.revoke_button.clicked.connect(self.confirm_revoke)
         filters = QFormLayout()
-        filters.addRow(self.text("Seal", "印章"), self.seal_filter)
-        filters.addRow(self.text("Person", "人员"), self.person_filter)
+        filters.addRow(
+            QCoreApplication.translate("GrantsView", "Seal"), self.seal_filter
+        )
+        filters.addRow(
+            QCoreApplication.translate("GrantsView", "Person"), self.person_filter
+        )
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.reason, 1)
@@ -94,12 +104,12 @@ class GrantsView(View):
         self.data = data
         _refill(
             self.seal_filter,
-            self.text("All seals", "全部印章"),
+            QCoreApplication.translate("GrantsView", "All seals"),
             data.names.seals,
         )
         _refill(
             self.person_filter,
-            self.text("All people", "全部人员"),
+            QCoreApplication.translate("GrantsView", "All people"),
             data.names.people,
         )
         self._show_grants()
@@ -115,13 +125,13 @@ class GrantsView(View):
     def _show_grants(self) -> None:
         seal_id = self.seal_filter.currentData()
         person_id = self.person_filter.currentData()
-        names, lang = self.data.names, self.lang
+        names = self.data.names
         self.shown = [
             g
             for g in self.data.grants
             if seal_id in (None, g.seal_id) and person_id in (None, g.person_id)
         ]
-        separator = self.text(", ", "、")
+        separator = QCoreApplication.translate("GrantsView", ", ")
         fill_table(
             self.table,
             [
@@ -130,8 +140,9 @@ class GrantsView(View):
                     names.seal(g.seal_id),
                     f"{g.valid_from[:10]} – {g.valid_until[:10]}",
                     f"{g.used} / {self._quota(g)}",
-                    separator.join(g.categories) or self.text("any", "不限"),
-                    yes_no(g.approval_required, lang),
+                    separator.join(g.categories)
+                    or QCoreApplication.translate("GrantsView", "any"),
+                    yes_no(g.approval_required),
                     separator.join(names.person(a) for a in g.approvers),
                 ]
                 for g in self.shown
@@ -141,7 +152,7 @@ class GrantsView(View):
 
     def _quota(self, grant: Grant) -> str:
         if grant.quota is None:
-            return self.text("unlimited", "不限")
+            return QCoreApplication.translate("GrantsView", "unlimited")
         return str(grant.quota)
 
     def selected(self) -> Grant | None:
@@ -167,13 +178,10 @@ class GrantsView(View):
             return
         person = self.data.names.person(grant.person_id)
         seal = self.data.names.seal(grant.seal_id)
-        question = self.text(
-            f"Revoke the grant of seal '{seal}' to {person}?",
-            f"确定撤销{person}对印章“{seal}”的授权？",
-        )
-        self.confirm_box = ask_to_confirm(
-            self, self.lang, question, lambda: self.revoke(grant)
-        )
+        question = QCoreApplication.translate(
+            "GrantsView", "Revoke the grant of seal '{0}' to {1}?"
+        ).format(seal, person)
+        self.confirm_box = ask_to_confirm(self, question, lambda: self.revoke(grant))
 
     def revoke(self, grant: Grant) -> None:
         self.confirm_box = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QCoreApplication, QSize
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QLabel, QTableWidgetItem, QTabWidget, QVBoxLayout
 
@@ -17,7 +17,6 @@ from app.admin.approvals import Approval, list_approvals
 from app.admin.grants import Grant, list_grants
 from app.admin.roles import Actor
 from app.admin.seals import Seal, list_seals, seal_image
-from app.i18n import pick
 from app.workspace import OpenWorkspace
 from widgets.views.base import View, fill_table, make_table
 from widgets.views.labels import approval_label, seal_status_label, yes_no
@@ -40,20 +39,22 @@ class OfficerView(View):
         self.seals: list[MySeal] = []
         self.table = make_table(
             [
-                self.text("Image", "印模"),
-                self.text("Seal", "印章"),
-                self.text("Seal status", "印章状态"),
-                self.text("Grant valid", "授权有效期"),
-                self.text("Uses left", "剩余次数"),
-                self.text("Categories", "文件类别"),
-                self.text("Needs approval", "需审批"),
-                self.text("Latest approval", "最近审批"),
+                QCoreApplication.translate("OfficerView", "Image"),
+                QCoreApplication.translate("OfficerView", "Seal"),
+                QCoreApplication.translate("OfficerView", "Seal status"),
+                QCoreApplication.translate("OfficerView", "Grant valid"),
+                QCoreApplication.translate("OfficerView", "Uses left"),
+                QCoreApplication.translate("OfficerView", "Categories"),
+                QCoreApplication.translate("OfficerView", "Needs approval"),
+                QCoreApplication.translate("OfficerView", "Latest approval"),
             ]
         )
         self.table.setIconSize(QSize(IMAGE_SIZE, IMAGE_SIZE))
         self.table.verticalHeader().setDefaultSectionSize(IMAGE_SIZE + 8)
         title = QLabel(
-            self.text(f"Seals granted to {actor.name}", f"{actor.name} 可用的印章")
+            QCoreApplication.translate("OfficerView", "Seals granted to {0}").format(
+                actor.name
+            )
         )
         layout = QVBoxLayout(self)
         layout.addWidget(title)
@@ -75,22 +76,21 @@ class OfficerView(View):
 
     def show_data(self, data: list[MySeal]) -> None:
         self.seals = data
-        lang = self.lang
         fill_table(
             self.table,
             [
                 [
                     "",
                     row.seal.name,
-                    seal_status_label(row.seal.status, lang),
+                    seal_status_label(row.seal.status),
                     f"{row.grant.valid_from[:10]} – {row.grant.valid_until[:10]}",
                     self._left(row.grant),
-                    self.text(", ", "、").join(row.grant.categories)
-                    or self.text("any", "不限"),
-                    yes_no(row.grant.approval_required, lang),
-                    approval_label(
-                        None if row.latest is None else row.latest.status, lang
-                    ),
+                    QCoreApplication.translate("OfficerView", ", ").join(
+                        row.grant.categories
+                    )
+                    or QCoreApplication.translate("OfficerView", "any"),
+                    yes_no(row.grant.approval_required),
+                    approval_label(None if row.latest is None else row.latest.status),
                 ]
                 for row in data
             ],
@@ -104,7 +104,11 @@ class OfficerView(View):
 
     def _left(self, grant: Grant) -> str:
         left = grant.quota_left
-        return self.text("unlimited", "不限") if left is None else str(left)
+        return (
+            QCoreApplication.translate("OfficerView", "unlimited")
+            if left is None
+            else str(left)
+        )
 
 
 def officer_tab(
@@ -122,6 +126,12 @@ def officer_tab(
         "officer": OfficerView(opened, actor, lang),
     }
     inner = QTabWidget()
-    inner.addTab(views["stamping"], pick(lang, "Stamp documents", "文件盖章"))
-    inner.addTab(views["officer"], pick(lang, "My seals", "我的印章"))
+    inner.addTab(
+        views["stamping"],
+        QCoreApplication.translate("widgets.views.officer", "Stamp documents"),
+    )
+    inner.addTab(
+        views["officer"],
+        QCoreApplication.translate("widgets.views.officer", "My seals"),
+    )
     return inner, views

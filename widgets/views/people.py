@@ -6,7 +6,7 @@ The administrator adds people and changes their roles through
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout
 
 from app.admin.people import Person, list_people
@@ -30,18 +30,22 @@ class PeopleView(View):
         self.dialog: QDialog | None = None
         self.table = make_table(
             [
-                self.text("Name", "姓名"),
-                self.text("Department", "部门"),
-                self.text("Roles", "角色"),
-                self.text("Active", "启用"),
-                self.text("Password", "密码"),
-                self.text("Certificate", "证书"),
+                QCoreApplication.translate("PeopleView", "Name"),
+                QCoreApplication.translate("PeopleView", "Department"),
+                QCoreApplication.translate("PeopleView", "Roles"),
+                QCoreApplication.translate("PeopleView", "Active"),
+                QCoreApplication.translate("PeopleView", "Password"),
+                QCoreApplication.translate("PeopleView", "Certificate"),
             ]
         )
         self.table.itemSelectionChanged.connect(self._update_buttons)
-        self.add_button = QPushButton(self.text("Add person…", "添加人员…"))
+        self.add_button = QPushButton(
+            QCoreApplication.translate("PeopleView", "Add person…")
+        )
         self.add_button.clicked.connect(self.open_add_dialog)
-        self.roles_button = QPushButton(self.text("Change roles…", "修改角色…"))
+        self.roles_button = QPushButton(
+            QCoreApplication.translate("PeopleView", "Change roles…")
+        )
         self.roles_button.clicked.connect(self.open_roles_dialog)
         row = QHBoxLayout()
         row.addWidget(self.add_button)
@@ -57,7 +61,6 @@ class PeopleView(View):
         return list_people(self.opened.db)
 
     def show_data(self, data: list[Person]) -> None:
-        lang = self.lang
         self.people = data
         fill_table(
             self.table,
@@ -65,10 +68,11 @@ class PeopleView(View):
                 [
                     p.name,
                     p.department,
-                    roles_label(p.roles, lang),
-                    yes_no(p.active, lang),
-                    yes_no(p.has_password, lang),
-                    short_hash(p.cert_sha256) or self.text("none", "无"),
+                    roles_label(p.roles),
+                    yes_no(p.active),
+                    yes_no(p.has_password),
+                    short_hash(p.cert_sha256)
+                    or QCoreApplication.translate("PeopleView", "none"),
                 ]
                 for p in data
             ],

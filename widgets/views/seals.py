@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -99,32 +99,34 @@ class SealsView(View):
         self.confirm_box: QMessageBox | None = None
         self.table = make_table(
             [
-                self.text("Image", "印模"),
-                self.text("Name", "名称"),
-                self.text("Type", "类型"),
-                self.text("Status", "状态"),
-                self.text("Valid", "有效期"),
-                self.text("Key store", "密钥位置"),
-                self.text("Token", "令牌"),
-                self.text("Certificate", "证书"),
-                self.text("Certificate valid", "证书有效期"),
-                self.text("Certificate SHA-256", "证书 SHA-256"),
+                QCoreApplication.translate("SealsView", "Image"),
+                QCoreApplication.translate("SealsView", "Name"),
+                QCoreApplication.translate("SealsView", "Type"),
+                QCoreApplication.translate("SealsView", "Status"),
+                QCoreApplication.translate("SealsView", "Valid"),
+                QCoreApplication.translate("SealsView", "Key store"),
+                QCoreApplication.translate("SealsView", "Token"),
+                QCoreApplication.translate("SealsView", "Certificate"),
+                QCoreApplication.translate("SealsView", "Certificate valid"),
+                QCoreApplication.translate("SealsView", "Certificate SHA-256"),
             ]
         )
         self.table.setIconSize(QSize(IMAGE_SIZE, IMAGE_SIZE))
         self.table.verticalHeader().setDefaultSectionSize(IMAGE_SIZE + 8)
         self.table.itemSelectionChanged.connect(self._update_buttons)
-        self.create_button = QPushButton(self.text("Create seal…", "新建印章…"))
+        self.create_button = QPushButton(
+            QCoreApplication.translate("SealsView", "Create seal…")
+        )
         self.create_button.clicked.connect(self.open_create_dialog)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(
-            self.text("Reason (written to the usage log)", "原因（记入用印日志）")
+            QCoreApplication.translate("SealsView", "Reason (written to the usage log)")
         )
         self.buttons = {
-            "suspend": QPushButton(self.text("Suspend", "暂停")),
-            "resume": QPushButton(self.text("Resume", "恢复")),
-            "revoke": QPushButton(self.text("Revoke…", "吊销…")),
-            "destroy": QPushButton(self.text("Destroy…", "销毁…")),
+            "suspend": QPushButton(QCoreApplication.translate("SealsView", "Suspend")),
+            "resume": QPushButton(QCoreApplication.translate("SealsView", "Resume")),
+            "revoke": QPushButton(QCoreApplication.translate("SealsView", "Revoke…")),
+            "destroy": QPushButton(QCoreApplication.translate("SealsView", "Destroy…")),
         }
         self.buttons["suspend"].clicked.connect(lambda: self.change("suspend"))
         self.buttons["resume"].clicked.connect(lambda: self.change("resume"))
@@ -152,7 +154,6 @@ class SealsView(View):
         return rows
 
     def show_data(self, data: list[SealRow]) -> None:
-        lang = self.lang
         self.rows = data
         fill_table(
             self.table,
@@ -160,10 +161,10 @@ class SealsView(View):
                 [
                     "",
                     row.seal.name,
-                    seal_type_label(row.seal.type, lang),
-                    seal_status_label(row.seal.status, lang),
+                    seal_type_label(row.seal.type),
+                    seal_status_label(row.seal.status),
                     f"{row.seal.valid_from[:10]} – {row.seal.valid_until[:10]}",
-                    key_store_label(row.seal.key_store, lang),
+                    key_store_label(row.seal.key_store),
                     f"{row.seal.token_label} ({row.seal.token_serial})",
                     row.subject,
                     f"{row.certificate.not_before:%Y-%m-%d} – "
@@ -181,7 +182,7 @@ class SealsView(View):
             if not pixmap.isNull():
                 item.setIcon(QIcon(pixmap))
             else:
-                item.setText(self.text("none", "无"))
+                item.setText(QCoreApplication.translate("SealsView", "none"))
             self.table.setItem(r, 0, item)
         self._update_buttons()
 
@@ -215,19 +216,17 @@ class SealsView(View):
         if seal is None:
             return
         if change == "revoke":
-            question = self.text(
-                f"Revoke seal '{seal.name}'? A revoked seal can never be used again.",
-                f"确定吊销印章“{seal.name}”？吊销后将永久不能使用。",
-            )
+            question = QCoreApplication.translate(
+                "SealsView",
+                "Revoke seal '{0}'? A revoked seal can never be used again.",
+            ).format(seal.name)
         else:
-            question = self.text(
-                f"Record that the key of seal '{seal.name}' is destroyed? "
+            question = QCoreApplication.translate(
+                "SealsView",
+                "Record that the key of seal '{0}' is destroyed? "
                 "This cannot be undone.",
-                f"确定登记印章“{seal.name}”的密钥已销毁？此操作不可撤销。",
-            )
-        self.confirm_box = ask_to_confirm(
-            self, self.lang, question, lambda: self.change(change)
-        )
+            ).format(seal.name)
+        self.confirm_box = ask_to_confirm(self, question, lambda: self.change(change))
 
     def change(self, change: str) -> None:
         """Suspend, resume, revoke or destroy the chosen seal, in the background."""

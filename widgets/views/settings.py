@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.admin.roles import Actor, Role
+from app.i18n import pick
 from app.settings import SETTINGS, change_settings, current_settings
 from app.workspace import OpenWorkspace, WorkspaceStatus, workspace_status
 from widgets.views.base import View
@@ -50,33 +51,37 @@ class SettingsView(View):
         settings_form = QFormLayout()
         for setting in SETTINGS.values():
             field = QLineEdit()
-            field.setPlaceholderText(self.text("not set", "未设置"))
-            field.setToolTip(self.text(setting.en, setting.zh))
+            field.setPlaceholderText(
+                QCoreApplication.translate("SettingsView", "not set")
+            )
+            field.setToolTip(pick(self.lang, setting.en, setting.zh))
             field.setReadOnly(not self.may_change)
             self.fields[setting.key] = field
             label = QLabel(setting.key)
-            label.setToolTip(self.text(setting.en, setting.zh))
+            label.setToolTip(pick(self.lang, setting.en, setting.zh))
             settings_form.addRow(label, field)
         inner = QWidget()
         inner.setLayout(settings_form)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
-        box = QGroupBox(self.text("Settings", "设置"))
+        box = QGroupBox(QCoreApplication.translate("SettingsView", "Settings"))
         box_layout = QVBoxLayout(box)
         box_layout.addWidget(scroll)
-        self.save_button = QPushButton(self.text("Save", "保存"))
+        self.save_button = QPushButton(
+            QCoreApplication.translate("SettingsView", "Save")
+        )
         self.save_button.setEnabled(self.may_change)
         self.save_button.clicked.connect(self.save)
         self.status = QLabel(
-            self.text(
-                "Hover over a setting to see what it means. An empty field "
-                "removes the setting.",
-                "鼠标停在设置项上可查看说明。留空即删除该设置。",
+            QCoreApplication.translate(
+                "SettingsView",
+                "Hover over a setting to see what it means. "
+                "An empty field removes the setting.",
             )
             if self.may_change
-            else self.text(
-                "Only administrators change settings.", "只有管理员可以修改设置。"
+            else QCoreApplication.translate(
+                "SettingsView", "Only administrators change settings."
             )
         )
         self.status.setWordWrap(True)
@@ -97,11 +102,20 @@ class SettingsView(View):
             self.form.removeRow(0)
         status = data.status
         rows = [
-            (self.text("Workspace", "工作区"), str(status.workspace)),
-            (self.text("Key custody", "密钥保管"), status.custody.value),
-            (self.text("Schema version", "结构版本"), str(status.schema_version)),
             (
-                self.text("Database size", "数据库大小"),
+                QCoreApplication.translate("SettingsView", "Workspace"),
+                str(status.workspace),
+            ),
+            (
+                QCoreApplication.translate("SettingsView", "Key custody"),
+                status.custody.value,
+            ),
+            (
+                QCoreApplication.translate("SettingsView", "Schema version"),
+                str(status.schema_version),
+            ),
+            (
+                QCoreApplication.translate("SettingsView", "Database size"),
                 f"{status.database_bytes:,} B",
             ),
         ]
@@ -123,7 +137,9 @@ class SettingsView(View):
     def save(self) -> None:
         changed = self.changes()
         if not changed:
-            self.status.setText(self.text("Nothing changed.", "没有修改。"))
+            self.status.setText(
+                QCoreApplication.translate("SettingsView", "Nothing changed.")
+            )
             return
         db, actor = self.opened.db, self.actor
         self.save_button.setEnabled(False)
@@ -136,6 +152,8 @@ class SettingsView(View):
     def _saved(self, stored: dict[str, str | None]) -> None:
         self.save_button.setEnabled(True)
         keys = ", ".join(sorted(stored))
-        self.status.setText(self.text(f"Saved: {keys}.", f"已保存：{keys}。"))
+        self.status.setText(
+            QCoreApplication.translate("SettingsView", "Saved: {0}.").format(keys)
+        )
         self.saved.emit(stored)
         self.load()
