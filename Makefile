@@ -63,7 +63,7 @@ screenshots: venv
 # what is translated), then build the .qm files the window loads.
 translations: venv
 	$(BIN)/pyside6-lupdate $(sort $(shell find widgets -name '*.py')) \
-		-ts $(wildcard resources/i18n/sealdesk_*.ts)
+		-no-obsolete -ts $(wildcard resources/i18n/sealdesk_*.ts)
 	for ts in $(wildcard resources/i18n/sealdesk_*.ts); do $(BIN)/pyside6-lrelease $$ts -qm $${ts%.ts}.qm || exit 1; done
 
 bench: setup

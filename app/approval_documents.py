@@ -15,7 +15,6 @@ refusal leaves nothing behind.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -30,6 +29,7 @@ from app.admin.roles import Actor, Role, require_role
 from app.admin.store import reading
 from app.archive import archive_store
 from app.errors import InputError
+from app.files import file_sha256
 from app.workspace import OpenWorkspace
 from storage.archive_files import ArchiveError, ArchiveStore, StoredFile
 from storage.database import Connection
@@ -50,7 +50,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-_READ = 1 << 20
 _COPY_NAME = "document.pdf"
 
 
@@ -82,7 +81,7 @@ def request_with_document(
     the stored bytes. If the request is refused, a file stored only for it is
     removed again.
     """
-    digest = _hash(document)
+    digest = file_sha256(document)
     store = archive_store(opened)
     was_there = store.has(digest)
     stored = _keep(opened, store, document, digest)
@@ -110,21 +109,6 @@ def request_with_document(
         raise
     log.info("Kept a document of %d bytes for approval %s", stored.size, approval.id)
     return approval
-
-
-def _hash(document: Path) -> str:
-    digest = hashlib.sha256()
-    try:
-        with document.open("rb") as fh:
-            while block := fh.read(_READ):
-                digest.update(block)
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise InputError(
-            f"{document}: cannot read the document ({reason}).",
-            f"{document}：无法读取文件（{reason}）。",
-        ) from exc
-    return digest.hexdigest()
 
 
 def _keep(

@@ -2,15 +2,22 @@
 
 Every output SealDesk writes (stamped documents, verification reports,
 evidence packages) is first written to a ``.part`` file and fsynced; these two
-steps then give it its name and make the name survive a power cut.
+steps then give it its name and make the name survive a power cut. The
+SHA-256 of an input document, as policies, approvals and the usage log name
+it, is read here too.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
-__all__ = ["fsync_folder", "link_into_place"]
+from app.errors import InputError
+
+__all__ = ["file_sha256", "fsync_folder", "link_into_place"]
+
+_READ = 1 << 20
 
 
 def link_into_place(part: Path, out: Path) -> None:
@@ -41,3 +48,19 @@ def fsync_folder(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 (hex) of a document's bytes; an unreadable file is an InputError."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(_READ):
+                digest.update(block)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InputError(
+            f"{path}: the file cannot be read ({reason}).",
+            f"{path}：无法读取文件（{reason}）。",
+        ) from exc
+    return digest.hexdigest()

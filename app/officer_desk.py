@@ -16,7 +16,6 @@ log-in and never logged or kept.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from collections.abc import Sequence
@@ -26,6 +25,7 @@ from app.admin.auth import TokenChallengeSigner, login_token
 from app.admin.roles import Actor
 from app.admin.tokens import PinEntryCancelled, PinHandler, loaded_tokens
 from app.errors import Cancelled, InputError
+from app.files import file_sha256 as document_sha256
 from app.stamping.batch import Progress, stamp_documents
 from app.stamping.service import BatchReport, StampJob
 from app.verification import VerificationReport
@@ -71,21 +71,6 @@ def stamped_outputs(
         taken.add(candidate.resolve())
         outputs.append(candidate)
     return tuple(outputs)
-
-
-def document_sha256(path: Path) -> str:
-    """The SHA-256 of a document's bytes, as approvals and the usage log name it."""
-    digest = hashlib.sha256()
-    try:
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    except OSError as exc:
-        raise InputError(
-            f"{path}: the file cannot be read ({exc.strerror}).",
-            f"{path}：无法读取文件（{exc.strerror}）。",
-        ) from exc
-    return digest.hexdigest()
 
 
 def stamp_at_desk(

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -36,6 +35,7 @@ from app.admin.people import Person, list_people
 from app.admin.roles import Actor
 from app.admin.tokens import GivenPin, login_with_token, pin_locked, present_tokens
 from app.workspace import OpenWorkspace
+from widgets.dialog_buttons import ok_cancel_buttons
 from widgets.tasks import Task, start_task
 from widgets.views.labels import roles_label
 
@@ -101,16 +101,10 @@ class LoginDialog(QDialog):
         )
         self.note = QLabel(QCoreApplication.translate("LoginDialog", "Loading people…"))
         self.note.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        self.buttons, self.login_button = ok_cancel_buttons(
+            self, self.log_in, QCoreApplication.translate("LoginDialog", "Log in")
         )
-        self.login_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.login_button.setText(QCoreApplication.translate("LoginDialog", "Log in"))
         self.login_button.setEnabled(False)
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText(QCoreApplication.translate("LoginDialog", "Cancel"))
-        self.buttons.accepted.connect(self.log_in)
-        self.buttons.rejected.connect(self.reject)
         self._layout(form=QFormLayout(self))
         self._method_changed()
         self._task = start_task(

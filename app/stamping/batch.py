@@ -30,6 +30,7 @@ from app.admin.policy import UseDecision, check_use
 from app.admin.roles import Actor
 from app.admin.seals import KeyStore, SealImageData, get_seal, seal_image
 from app.errors import InputError
+from app.files import file_sha256
 from app.stamping import output as out
 from app.stamping.engine import (
     PreparedStamp,
@@ -253,7 +254,7 @@ class _Run:
         job = self.rec.job
         source, output = job.inputs[index], job.outputs[index]
         try:
-            digest = _sha256(source)
+            digest = file_sha256(source)
             decision = check_use(
                 self.rec.opened.db,
                 self.rec.actor,
@@ -433,14 +434,3 @@ class _Run:
 def _unnamed(text: str, prefix: str) -> str:
     """The reason without the file name the report line already shows."""
     return text[len(prefix) :] if text.startswith(prefix) else text
-
-
-def _sha256(source: Path) -> str:
-    try:
-        with source.open("rb") as handle:
-            return out.sha256_of(handle)
-    except OSError as exc:
-        raise InputError(
-            f"{source}: the file cannot be read ({exc.strerror}).",
-            f"{source}：无法读取文件（{exc.strerror}）。",
-        ) from exc

@@ -29,47 +29,42 @@
         <translation>正在读取…</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/grant_dialog.py" line="102"/>
+        <location filename="../../widgets/admin/grant_dialog.py" line="99"/>
         <source>Grant</source>
         <translation>授权</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/grant_dialog.py" line="105"/>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/admin/grant_dialog.py" line="114"/>
+        <location filename="../../widgets/admin/grant_dialog.py" line="108"/>
         <source>Officer</source>
         <translation>经办人</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/grant_dialog.py" line="116"/>
+        <location filename="../../widgets/admin/grant_dialog.py" line="110"/>
         <source>Seal</source>
         <translation>印章</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/grant_dialog.py" line="117"/>
+        <location filename="../../widgets/admin/grant_dialog.py" line="111"/>
         <source>Valid</source>
         <translation>有效期</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/grant_dialog.py" line="118"/>
+        <location filename="../../widgets/admin/grant_dialog.py" line="112"/>
         <source>Quota</source>
         <translation>用印次数上限</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/grant_dialog.py" line="120"/>
+        <location filename="../../widgets/admin/grant_dialog.py" line="114"/>
         <source>Categories</source>
         <translation>文件类别</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/grant_dialog.py" line="124"/>
+        <location filename="../../widgets/admin/grant_dialog.py" line="118"/>
         <source>Approvers</source>
         <translation>审批人</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/grant_dialog.py" line="198"/>
+        <location filename="../../widgets/admin/grant_dialog.py" line="192"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
@@ -77,58 +72,58 @@
 <context>
     <name>AddPersonDialog</name>
     <message>
-        <location filename="../../widgets/admin/person_dialogs.py" line="123"/>
+        <location filename="../../widgets/admin/person_dialogs.py" line="116"/>
         <source>Add person</source>
         <translation>添加人员</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/person_dialogs.py" line="124"/>
+        <location filename="../../widgets/admin/person_dialogs.py" line="117"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/person_dialogs.py" line="134"/>
+        <location filename="../../widgets/admin/person_dialogs.py" line="127"/>
         <source>PEM or DER file, for token log-in</source>
         <translation>PEM 或 DER 文件，用于令牌登录</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/person_dialogs.py" line="138"/>
+        <location filename="../../widgets/admin/person_dialogs.py" line="131"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/person_dialogs.py" line="144"/>
+        <location filename="../../widgets/admin/person_dialogs.py" line="137"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/person_dialogs.py" line="146"/>
+        <location filename="../../widgets/admin/person_dialogs.py" line="139"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/person_dialogs.py" line="149"/>
+        <location filename="../../widgets/admin/person_dialogs.py" line="142"/>
         <source>Roles</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/person_dialogs.py" line="153"/>
+        <location filename="../../widgets/admin/person_dialogs.py" line="146"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/person_dialogs.py" line="156"/>
+        <location filename="../../widgets/admin/person_dialogs.py" line="149"/>
         <source>Password again</source>
         <translation>确认密码</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/person_dialogs.py" line="160"/>
-        <location filename="../../widgets/admin/person_dialogs.py" line="168"/>
+        <location filename="../../widgets/admin/person_dialogs.py" line="153"/>
+        <location filename="../../widgets/admin/person_dialogs.py" line="161"/>
         <source>Certificate</source>
         <translation>证书</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/person_dialogs.py" line="170"/>
+        <location filename="../../widgets/admin/person_dialogs.py" line="163"/>
         <source>Certificates (*.pem *.crt *.cer *.der)</source>
         <translation>证书 (*.pem *.crt *.cer *.der)</translation>
     </message>
@@ -448,14 +443,9 @@
         <translation>盖章后文件</translation>
     </message>
     <message>
-        <location filename="../../widgets/stamping/results.py" line="101"/>
+        <location filename="../../widgets/stamping/results.py" line="98"/>
         <source>Stamp</source>
         <translation>盖章</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/stamping/results.py" line="103"/>
-        <source>Cancel</source>
-        <translation>取消</translation>
     </message>
 </context>
 <context>
@@ -491,99 +481,94 @@
         <translation>与证书有效期一致</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/seal_dialog.py" line="144"/>
+        <location filename="../../widgets/admin/seal_dialog.py" line="140"/>
         <source>Create</source>
         <translation>创建</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/seal_dialog.py" line="147"/>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/admin/seal_dialog.py" line="176"/>
+        <location filename="../../widgets/admin/seal_dialog.py" line="168"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/seal_dialog.py" line="178"/>
+        <location filename="../../widgets/admin/seal_dialog.py" line="170"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/seal_dialog.py" line="181"/>
+        <location filename="../../widgets/admin/seal_dialog.py" line="173"/>
         <source>Key store</source>
         <translation>密钥位置</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/seal_dialog.py" line="183"/>
+        <location filename="../../widgets/admin/seal_dialog.py" line="175"/>
         <source>Token</source>
         <translation>令牌</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/seal_dialog.py" line="184"/>
+        <location filename="../../widgets/admin/seal_dialog.py" line="176"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/seal_dialog.py" line="186"/>
+        <location filename="../../widgets/admin/seal_dialog.py" line="178"/>
         <source>Key</source>
         <translation>密钥</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/seal_dialog.py" line="188"/>
+        <location filename="../../widgets/admin/seal_dialog.py" line="180"/>
         <source>Certificate</source>
         <translation>证书</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/seal_dialog.py" line="192"/>
+        <location filename="../../widgets/admin/seal_dialog.py" line="184"/>
         <source>Holder (USB key)</source>
         <translation>持有人（USB Key）</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/seal_dialog.py" line="196"/>
+        <location filename="../../widgets/admin/seal_dialog.py" line="188"/>
         <source>Valid</source>
         <translation>有效期</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/seal_dialog.py" line="243"/>
+        <location filename="../../widgets/admin/seal_dialog.py" line="235"/>
         <source>Empty: use the kept HSM PIN</source>
         <translation>留空：使用已保存的 HSM PIN</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/seal_dialog.py" line="247"/>
+        <location filename="../../widgets/admin/seal_dialog.py" line="239"/>
         <source>PIN of the USB key</source>
         <translation>USB Key 的 PIN</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/seal_dialog.py" line="256"/>
+        <location filename="../../widgets/admin/seal_dialog.py" line="248"/>
         <source>Looking for tokens…</source>
         <translation>正在查找令牌…</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/seal_dialog.py" line="269"/>
+        <location filename="../../widgets/admin/seal_dialog.py" line="261"/>
         <source>No token is present.</source>
         <translation>未检测到令牌。</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/seal_dialog.py" line="310"/>
+        <location filename="../../widgets/admin/seal_dialog.py" line="302"/>
         <source>Reading keys…</source>
         <translation>正在读取密钥…</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/seal_dialog.py" line="322"/>
+        <location filename="../../widgets/admin/seal_dialog.py" line="314"/>
         <source>The token holds no key with a certificate.</source>
         <translation>该令牌中没有带证书的密钥。</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/seal_dialog.py" line="348"/>
+        <location filename="../../widgets/admin/seal_dialog.py" line="340"/>
         <source>{0}
 valid {1:%Y-%m-%d} – {2:%Y-%m-%d}</source>
         <translation>{0}
 有效期 {1:%Y-%m-%d} 至 {2:%Y-%m-%d}</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/seal_dialog.py" line="420"/>
+        <location filename="../../widgets/admin/seal_dialog.py" line="412"/>
         <source>Creating…</source>
         <translation>正在创建…</translation>
     </message>
@@ -682,6 +667,14 @@ valid {1:%Y-%m-%d} – {2:%Y-%m-%d}</source>
     </message>
 </context>
 <context>
+    <name>Dialogs</name>
+    <message>
+        <location filename="../../widgets/dialog_buttons.py" line="28"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>GrantsView</name>
     <message>
         <location filename="../../widgets/views/grants.py" line="58"/>
@@ -770,13 +763,13 @@ valid {1:%Y-%m-%d} – {2:%Y-%m-%d}</source>
     <name>LoginDialog</name>
     <message>
         <location filename="../../widgets/login_dialog.py" line="75"/>
-        <location filename="../../widgets/login_dialog.py" line="108"/>
+        <location filename="../../widgets/login_dialog.py" line="105"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
         <location filename="../../widgets/login_dialog.py" line="80"/>
-        <location filename="../../widgets/login_dialog.py" line="134"/>
+        <location filename="../../widgets/login_dialog.py" line="128"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
@@ -801,57 +794,52 @@ valid {1:%Y-%m-%d} – {2:%Y-%m-%d}</source>
         <translation>正在读取人员…</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="111"/>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/login_dialog.py" line="131"/>
+        <location filename="../../widgets/login_dialog.py" line="125"/>
         <source>Person</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="132"/>
+        <location filename="../../widgets/login_dialog.py" line="126"/>
         <source>Log in with</source>
         <translation>登录方式</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="136"/>
+        <location filename="../../widgets/login_dialog.py" line="130"/>
         <source>Token</source>
         <translation>令牌</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="138"/>
+        <location filename="../../widgets/login_dialog.py" line="132"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="158"/>
+        <location filename="../../widgets/login_dialog.py" line="152"/>
         <source>Nobody can log in yet.</source>
         <translation>尚无可登录的人员。</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="195"/>
+        <location filename="../../widgets/login_dialog.py" line="189"/>
         <source>Looking for tokens…</source>
         <translation>正在查找令牌…</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="208"/>
+        <location filename="../../widgets/login_dialog.py" line="202"/>
         <source> – PIN locked</source>
         <translation>（PIN 已锁定）</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="217"/>
+        <location filename="../../widgets/login_dialog.py" line="211"/>
         <source>No token is inserted. Insert your USB key and press Refresh.</source>
         <translation>未检测到令牌。请插入 USB Key 后点击“刷新”。</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="276"/>
+        <location filename="../../widgets/login_dialog.py" line="270"/>
         <source>Enter the token PIN.</source>
         <translation>请输入令牌 PIN。</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="284"/>
+        <location filename="../../widgets/login_dialog.py" line="278"/>
         <source>Checking…</source>
         <translation>正在验证…</translation>
     </message>
@@ -1077,32 +1065,27 @@ valid {1:%Y-%m-%d} – {2:%Y-%m-%d}</source>
         <translation>令牌 PIN</translation>
     </message>
     <message>
-        <location filename="../../widgets/stamping/pin_dialog.py" line="51"/>
+        <location filename="../../widgets/stamping/pin_dialog.py" line="48"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
     <message>
         <location filename="../../widgets/stamping/pin_dialog.py" line="53"/>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/stamping/pin_dialog.py" line="59"/>
         <source>PIN for token “{0}”</source>
         <translation>令牌“{0}”的 PIN</translation>
     </message>
     <message>
-        <location filename="../../widgets/stamping/pin_dialog.py" line="64"/>
+        <location filename="../../widgets/stamping/pin_dialog.py" line="58"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../widgets/stamping/pin_dialog.py" line="70"/>
+        <location filename="../../widgets/stamping/pin_dialog.py" line="64"/>
         <source>Warning: one wrong PIN now locks token “{0}”.</source>
         <translation>警告：再输错一次 PIN，令牌“{0}”将被锁定。</translation>
     </message>
     <message>
-        <location filename="../../widgets/stamping/pin_dialog.py" line="74"/>
+        <location filename="../../widgets/stamping/pin_dialog.py" line="68"/>
         <source>Warning: few PIN attempts are left on token “{0}”.</source>
         <translation>警告：令牌“{0}”剩余的 PIN 尝试次数不多。</translation>
     </message>
@@ -1110,42 +1093,42 @@ valid {1:%Y-%m-%d} – {2:%Y-%m-%d}</source>
 <context>
     <name>ResultBanner</name>
     <message>
-        <location filename="../../widgets/stamping/results.py" line="123"/>
+        <location filename="../../widgets/stamping/results.py" line="117"/>
         <source>Document</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../widgets/stamping/results.py" line="124"/>
+        <location filename="../../widgets/stamping/results.py" line="118"/>
         <source>Outcome</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../widgets/stamping/results.py" line="125"/>
+        <location filename="../../widgets/stamping/results.py" line="119"/>
         <source>Stamped copy</source>
         <translation>盖章后文件</translation>
     </message>
     <message>
-        <location filename="../../widgets/stamping/results.py" line="126"/>
+        <location filename="../../widgets/stamping/results.py" line="120"/>
         <source>Verification</source>
         <translation>验章</translation>
     </message>
     <message>
-        <location filename="../../widgets/stamping/results.py" line="138"/>
+        <location filename="../../widgets/stamping/results.py" line="132"/>
         <source>Stamping…</source>
         <translation>正在盖章…</translation>
     </message>
     <message>
-        <location filename="../../widgets/stamping/results.py" line="151"/>
+        <location filename="../../widgets/stamping/results.py" line="145"/>
         <source>{0} of {1} document(s) stamped.</source>
         <translation>共 {1} 个文件，已盖章 {0} 个。</translation>
     </message>
     <message>
-        <location filename="../../widgets/stamping/results.py" line="163"/>
+        <location filename="../../widgets/stamping/results.py" line="157"/>
         <source>Cancelled; nothing was stamped.</source>
         <translation>已取消，未盖章。</translation>
     </message>
     <message>
-        <location filename="../../widgets/stamping/results.py" line="180"/>
+        <location filename="../../widgets/stamping/results.py" line="174"/>
         <source>Checking…</source>
         <translation>正在验章…</translation>
     </message>
@@ -1153,17 +1136,17 @@ valid {1:%Y-%m-%d} – {2:%Y-%m-%d}</source>
 <context>
     <name>RolesDialog</name>
     <message>
-        <location filename="../../widgets/admin/person_dialogs.py" line="234"/>
+        <location filename="../../widgets/admin/person_dialogs.py" line="227"/>
         <source>Roles of {0}</source>
         <translation>{0} 的角色</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/person_dialogs.py" line="238"/>
+        <location filename="../../widgets/admin/person_dialogs.py" line="231"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin/person_dialogs.py" line="242"/>
+        <location filename="../../widgets/admin/person_dialogs.py" line="235"/>
         <source>Roles</source>
         <translation>角色</translation>
     </message>
@@ -1650,12 +1633,7 @@ valid {1:%Y-%m-%d} – {2:%Y-%m-%d}</source>
 <context>
     <name>_ServiceDialog</name>
     <message>
-        <location filename="../../widgets/admin/person_dialogs.py" line="67"/>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/admin/person_dialogs.py" line="87"/>
+        <location filename="../../widgets/admin/person_dialogs.py" line="80"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -33,6 +32,7 @@ from app.admin.people import Person, list_people
 from app.admin.roles import Actor, Role
 from app.admin.seals import Seal, SealStatus, list_seals
 from app.workspace import OpenWorkspace
+from widgets.dialog_buttons import ok_cancel_buttons
 from widgets.tasks import Task, start_task
 
 __all__ = ["AddGrantDialog", "split_categories"]
@@ -95,16 +95,10 @@ class AddGrantDialog(QDialog):
         self.approvers = QVBoxLayout()
         self.note = QLabel(QCoreApplication.translate("AddGrantDialog", "Loading…"))
         self.note.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        self.buttons, self.grant_button = ok_cancel_buttons(
+            self, self.grant, QCoreApplication.translate("AddGrantDialog", "Grant")
         )
-        self.grant_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.grant_button.setText(QCoreApplication.translate("AddGrantDialog", "Grant"))
         self.grant_button.setEnabled(False)
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText(QCoreApplication.translate("AddGrantDialog", "Cancel"))
-        self.buttons.accepted.connect(self.grant)
-        self.buttons.rejected.connect(self.reject)
         window = QHBoxLayout()
         window.addWidget(self.valid_from)
         window.addWidget(QLabel("–"))

@@ -16,7 +16,6 @@ from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -31,6 +30,7 @@ from app.admin.people import Person, add_person, bind_certificate, set_roles
 from app.admin.roles import Actor, Role
 from app.errors import InputError
 from app.workspace import OpenWorkspace
+from widgets.dialog_buttons import ok_cancel_buttons
 from widgets.tasks import Task, start_task
 from widgets.views.labels import role_label
 
@@ -59,14 +59,7 @@ class _ServiceDialog(QDialog):
         self.lang = lang
         self._task: Task | None = None
         self.note = QLabel()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText(QCoreApplication.translate("_ServiceDialog", "Cancel"))
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok_button = ok_cancel_buttons(self, self.submit)
 
     def role_boxes(self, chosen: Iterable[Role] = ()) -> dict[Role, QCheckBox]:
         picked = set(chosen)

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -51,6 +50,7 @@ from app.seals.errors import SealDesignError
 from app.seals.specs import SealSpec
 from app.workspace import OpenWorkspace
 from widgets.admin.designer import SealDesigner
+from widgets.dialog_buttons import ok_cancel_buttons
 from widgets.tasks import Task, start_task
 from widgets.views.labels import key_store_label, seal_type_label
 
@@ -136,17 +136,9 @@ class CreateSealDialog(QDialog):
         self.designer = SealDesigner(lang)
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        self.buttons, self.create_button = ok_cancel_buttons(
+            self, self.submit, QCoreApplication.translate("CreateSealDialog", "Create")
         )
-        self.create_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.create_button.setText(
-            QCoreApplication.translate("CreateSealDialog", "Create")
-        )
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText(QCoreApplication.translate("CreateSealDialog", "Cancel"))
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
         self._build()
         self._store_changed()
         self._window_toggled()

@@ -17,7 +17,6 @@ import threading
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from app.admin.tokens import PinEntryCancelled, PinRequest, PinWarning
+from widgets.dialog_buttons import ok_cancel_buttons
 
 __all__ = ["GuiPinHandler", "PinDialog", "WaitingRequests"]
 
@@ -44,15 +44,9 @@ class PinDialog(QDialog):
         self.warning = QLabel(self._warning(request.warning, label))
         self.warning.setVisible(request.must_warn)
         self.warning.setStyleSheet("color: #b00020;")
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        self.buttons, _ok = ok_cancel_buttons(
+            self, self.accept, QCoreApplication.translate("PinDialog", "OK")
         )
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(QCoreApplication.translate("PinDialog", "OK"))
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText(QCoreApplication.translate("PinDialog", "Cancel"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
         form.addRow(
             QLabel(

@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QTableWidget,
     QVBoxLayout,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.i18n import pick
 from app.stamping.service import BatchReport, DocumentReport, Outcome, StampJob
 from app.verification import Verdict, VerificationReport
+from widgets.dialog_buttons import ok_cancel_buttons
 from widgets.i18n import QT_TRANSLATE_NOOP
 from widgets.views.base import fill_table, make_table
 
@@ -94,15 +94,9 @@ class BatchConfirmDialog(QDialog):
             self.table,
             [[str(s), str(o)] for s, o in zip(job.inputs, job.outputs, strict=True)],
         )
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        self.buttons, _ok = ok_cancel_buttons(
+            self, self.accept, QCoreApplication.translate("BatchConfirmDialog", "Stamp")
         )
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(QCoreApplication.translate("BatchConfirmDialog", "Stamp"))
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText(QCoreApplication.translate("BatchConfirmDialog", "Cancel"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.table)
