@@ -32,7 +32,13 @@ from app.workspace import GivenPassphrase, open_workspace
 from storage.usage_log import LogFilter, query
 from tests.stamping.documents import simple_pdf
 from tests.support.anvil import Anvil, running_anvil
-from tests.support.cli import Result, sealdesk, sealdesk_process
+from tests.support.cli import (
+    OFFICER_PASSWORD,
+    Result,
+    officer_stamp,
+    sealdesk,
+    sealdesk_process,
+)
 
 pytestmark = [pytest.mark.hsm, pytest.mark.chain, pytest.mark.slow]
 
@@ -61,25 +67,8 @@ def _stamp(root: Path, env: dict[str, str], doc: Path, out: Path) -> str:
     _cli(
         root,
         env,
-        "stamp",
-        str(doc),
-        "-o",
-        str(out),
-        "--seal",
-        "合同专用章",
-        "--category",
-        "合同",
-        "--page",
-        "1",
-        "--x",
-        "150",
-        "--y",
-        "200",
-        "--yes",
-        "--as",
-        "张经办",
-        "--password-stdin",
-        stdin="demo-officer-2026\n",
+        *officer_stamp([doc], out, 150, 200),
+        stdin=OFFICER_PASSWORD,
     )
     return hashlib.sha256(out.read_bytes()).hexdigest()
 

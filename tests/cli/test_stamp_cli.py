@@ -34,7 +34,7 @@ from hsm.manager import TokenManager
 from hsm.provision import SOFTHSM_MODULE
 from storage.usage_log import LogFilter, query
 from tests.stamping.documents import simple_pdf
-from tests.support.cli import Result, sealdesk, sealdesk_process
+from tests.support.cli import Result, officer_stamp, sealdesk, sealdesk_process
 from tests.support.softhsm import FixedPinHandler
 
 pytestmark = pytest.mark.hsm
@@ -226,10 +226,8 @@ def test_power_cut_is_healed_on_the_next_run(
 
     def run(doc: Path, extra: dict[str, str]) -> Result:
         return sealdesk_process(
-            "--workspace", str(root), "stamp", str(doc), "-o", str(out),
-            "--seal", "合同专用章", "--category", "合同", "--as", "张经办",
-            "--password-stdin", "--page", "1", "--x", "100", "--y", "100",
-            "--yes", env=extra, stdin=PASSWORD,
+            "--workspace", str(root), *officer_stamp([doc], out),
+            env=extra, stdin=PASSWORD,
         )  # fmt: skip
 
     crashed = run(first, env)
@@ -268,11 +266,8 @@ def test_second_stamping_run_waits_for_none_and_says_why(
         stamping_lock(opened),
     ):
         busy = sealdesk_process(
-            "--workspace", str(root), "stamp", str(doc), "-o", str(out),
-            "--seal", "合同专用章", "--category", "合同", "--as", "张经办",
-            "--password-stdin", "--page", "1", "--x", "100", "--y", "100",
-            "--yes", stdin=PASSWORD,
-        )  # fmt: skip
+            "--workspace", str(root), *officer_stamp([doc], out), stdin=PASSWORD
+        )
 
     assert busy.code == 1, busy.err
     assert "another stamping run is under way" in busy.err

@@ -28,23 +28,18 @@ from app.workspace import GivenPassphrase, open_workspace
 from hsm.provision import SOFTHSM_MODULE
 from storage.usage_log import LogFilter, query
 from tests.stamping.documents import simple_pdf
-from tests.support.cli import sealdesk_process
+from tests.support.cli import OFFICER_PASSWORD, officer_stamp, sealdesk_process
 
 pytestmark = pytest.mark.hsm
 
-PASSWORD = "demo-officer-2026\n"
+PASSWORD = OFFICER_PASSWORD
 ROUNDS = 4
 BATCH = 10
 
 
 def _command(out: Path, root: Path, docs: list[Path]) -> list[str]:
     script = Path(sys.executable).with_name("sealdesk")
-    return [
-        str(script), "--workspace", str(root), "stamp", *map(str, docs),
-        "-o", str(out), "--seal", "合同专用章", "--category", "合同",
-        "--as", "张经办", "--password-stdin",
-        "--page", "1", "--x", "100", "--y", "100", "--yes",
-    ]  # fmt: skip
+    return [str(script), "--workspace", str(root), *officer_stamp(docs, out)]
 
 
 def _killed_run(command: list[str], rng: random.Random) -> int:

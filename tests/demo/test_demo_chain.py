@@ -13,7 +13,7 @@ from app.workspace import GivenPassphrase
 from hsm.provision import SOFTHSM_MODULE
 from tests.stamping.documents import simple_pdf
 from tests.support.anvil import running_anvil
-from tests.support.cli import sealdesk
+from tests.support.cli import OFFICER_PASSWORD, officer_stamp, sealdesk
 
 pytestmark = [pytest.mark.hsm, pytest.mark.chain]
 
@@ -42,25 +42,8 @@ def test_stamp_anchor_and_verify_on_the_demo_desk(
     with running_anvil(tmp_path / "anvil") as node:
         run("config", "set", "chain.rpc_url", node.url)
         run(
-            "stamp",
-            str(doc),
-            "-o",
-            str(out),
-            "--seal",
-            "合同专用章",
-            "--category",
-            "合同",
-            "--page",
-            "1",
-            "--x",
-            "150",
-            "--y",
-            "200",
-            "--yes",
-            "--as",
-            "张经办",
-            "--password-stdin",
-            stdin="demo-officer-2026\n",
+            *officer_stamp([doc], out, 150, 200),
+            stdin=OFFICER_PASSWORD,
         )
         run("sync", "--until-idle", "--flush", "--timeout", "60")
         status = json.loads(run("evidence", "status", "--json"))

@@ -14,9 +14,29 @@ import pytest
 from app.cli.boundary import run
 from app.cli.main import cli
 
-__all__ = ["Result", "sealdesk", "sealdesk_process"]
+__all__ = [
+    "OFFICER_PASSWORD",
+    "Result",
+    "officer_stamp",
+    "sealdesk",
+    "sealdesk_process",
+]
 
 PASSPHRASE = "correct horse battery staple"
+# The demo officer's password line, for --password-stdin.
+OFFICER_PASSWORD = "demo-officer-2026\n"
+
+
+def officer_stamp(
+    docs: list[Path], out: Path, x_mm: float = 100, y_mm: float = 100
+) -> list[str]:
+    """``stamp`` arguments: the demo officer seals with the contract seal."""
+    return [
+        "stamp", *map(str, docs), "-o", str(out),
+        "--seal", "合同专用章", "--category", "合同", "--as", "张经办",
+        "--password-stdin", "--page", "1", "--x", f"{x_mm:g}", "--y", f"{y_mm:g}",
+        "--yes",
+    ]  # fmt: skip
 
 
 @dataclass(frozen=True)
