@@ -19,7 +19,7 @@ import logging
 from dataclasses import dataclass
 
 from app.i18n import pick
-from hsm.errors import ModuleLoadError, NoModuleConfiguredError, TokenError
+from hsm.errors import ModuleInUseError, NoModuleConfiguredError, TokenError
 from storage.database import Database
 
 __all__ = [
@@ -100,10 +100,8 @@ def scan_tokens(db: Database) -> TokenScan:
         found = present_tokens(db)
     except NoModuleConfiguredError as exc:
         return TokenScan((), True, exc.en, exc.zh)
-    except ModuleLoadError as exc:
-        if "already loaded" in exc.en:
-            return TokenScan((), False)
-        return TokenScan((), False, exc.en, exc.zh)
+    except ModuleInUseError:  # a stamping or log-in holds the driver right now
+        return TokenScan((), False)
     except TokenError as exc:
         return TokenScan((), False, exc.en, exc.zh)
     return TokenScan(tuple(TokenSeen(t.label, t.serial) for t in found))

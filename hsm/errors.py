@@ -22,6 +22,7 @@ __all__ = [
     "BatchClosedError",
     "KeyNotFoundError",
     "MechanismUnsupportedError",
+    "ModuleInUseError",
     "ModuleLoadError",
     "NoModuleConfiguredError",
     "PinEntryCancelled",
@@ -61,6 +62,13 @@ class ModuleLoadError(TokenError):
             f"无法加载令牌驱动 {path}（{reason}）。请确认已安装厂商中间件。",
         )
         self.path = path
+
+
+class ModuleInUseError(ModuleLoadError):
+    """The module is loaded in this process already; another use holds it."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path, "already loaded in this process")
 
 
 class NoModuleConfiguredError(TokenError):

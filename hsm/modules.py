@@ -22,7 +22,7 @@ import pkcs11
 from pkcs11 import PKCS11Error, Slot, Token, TokenFlag
 
 from hsm.calls import Pkcs11Calls, Pkcs11Lib, TokenCalls
-from hsm.errors import ModuleLoadError, TokenAbsentError
+from hsm.errors import ModuleInUseError, ModuleLoadError, TokenAbsentError
 from hsm.tokens import TokenEvent, TokenEventKind, TokenInfo, token_info
 from hsm.worker import TokenWorker
 
@@ -155,7 +155,7 @@ def _claim(path: str) -> str:
     real = os.path.realpath(path)
     with _active_lock:
         if real in _active_paths:
-            raise ModuleLoadError(path, "already loaded in this process")
+            raise ModuleInUseError(path)
         _active_paths.add(real)
     return real
 
