@@ -137,9 +137,10 @@ def verify_entry(
     """
     from app.verification.desk import desk_trust, verify_at_desk
 
-    desk_trust(opened.workspace.root, opened)  # a bad trust file: before the get
+    # Loaded before the retrieval, so a bad trust file logs no retrieval.
+    trust = desk_trust(opened.workspace.root, opened)
     with tempfile.TemporaryDirectory(prefix="sealdesk-verify-") as folder:
         copy = Path(folder) / verification_copy_name(entry)
         get(opened, actor_id, entry.id, copy)
-        report = verify_at_desk(copy, opened)
+        report = verify_at_desk(copy, opened, trust=trust)
     return report
