@@ -14,7 +14,6 @@ every call made here holds :data:`PDFIUM_LOCK`.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from typing import Any
 import pypdfium2 as pdfium
 
 from app.errors import InputError
+from app.pdfium_lock import PDFIUM_LOCK
 from app.stamping.keyword import find_text
 from app.stamping.placement import MM_TO_PT, PageFrame
 
@@ -38,8 +38,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-PDFIUM_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)

@@ -263,7 +263,7 @@ class _Run:
                 job.category,
                 job.approval_id,
             )
-            request = self._request(source, output)
+            request = self._request(source, output, digest)
         except (RefusedError, StampingError, InputError) as exc:
             self._settle(index, Outcome.REFUSED, exc.en, exc.zh)
             return None
@@ -271,7 +271,7 @@ class _Run:
         future = pool.submit(prepare, request, self.signer)
         return _Admitted(index, decision, note, future)
 
-    def _request(self, source: Path, output: Path) -> StampRequest:
+    def _request(self, source: Path, output: Path, digest: str) -> StampRequest:
         job = self.rec.job
         return StampRequest(
             input=source,
@@ -285,6 +285,7 @@ class _Run:
             level=job.level,
             tsa_url=job.tsa_url,
             validation_context=self.long_term_context,
+            expected_sha256=digest,
         )
 
     def _prepared(self, admitted: _Admitted) -> PreparedStamp | None:
@@ -293,17 +294,6 @@ class _Run:
         except StampingError as exc:
             drop_note(admitted.note)
             self._settle(admitted.index, Outcome.REFUSED, exc.en, exc.zh)
-            return None
-        if prepared.sha256_before != admitted.decision.document_sha256:
-            discard(prepared)
-            drop_note(admitted.note)
-            source = prepared.request.input
-            self._settle(
-                admitted.index,
-                Outcome.REFUSED,
-                f"{source}: the document changed while it was being stamped.",
-                f"{source}：盖章过程中文件被修改。",
-            )
             return None
         return prepared
 

@@ -3,18 +3,26 @@
 Stamping runs in two halves so a batch can overlap them (document N+1 is
 prepared while the token signs document N):
 
-* :func:`prepare` reads and checks the document, places the seal, builds the
-  incremental update with the signature field, writes it to ``OUT.part`` with
-  a reserved hole for the signature and hashes the signed byte ranges. It uses
+* :func:`prepare` copies the document into ``OUT.part``, reads and checks
+  it, places the seal, appends the incremental update with the signature
+  field and a reserved hole for the signature, and hashes the signed byte
+  ranges. A document of up to 16 MB is read into memory once and worked on
+  there: parsing and writing many small objects through a file costs a
+  system call each, and in a batch each of those lets another thread take
+  the interpreter. A larger one is copied by the kernel (see
+  :func:`app.stamping.output.copy_into`) and updated in place in the
+  ``.part`` file, so memory stays flat whatever its size. It uses
   the signer only for its certificate (and a dry run, which pyHanko signers
   answer without touching the key) to size that hole; for B-T and B-LT it
   also asks the TSA once for a sample token and, for B-LT, fetches the
   revocation data.
 * :func:`finish` has the signer sign the digest (on the token thread, for a
   token signer), fills the hole, adds B-LT validation data, fsyncs, verifies
-  the ``.part`` file and renames it into place. With ``keep_part`` the
-  verified ``.part`` stays where it is and :func:`publish` renames it later,
-  so a caller can first record the stamping and only then show the output.
+  the ``.part`` file (reading it back once for the signed digest and for the
+  hashes of the document before and after) and renames it into place. With
+  ``keep_part`` the verified ``.part`` stays where it is and :func:`publish`
+  renames it later, so a caller can first record the stamping and only then
+  show the output.
 
 :func:`stamp` does both. On any failure no output and no ``.part`` remains.
 A :class:`PreparedStamp` that will not be finished must be given to
@@ -33,7 +41,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import io
 import logging
+import os
 import struct
 import zlib
 from collections.abc import Iterator
@@ -88,6 +98,7 @@ from app.stamping.checks import (
 )
 from app.stamping.errors import (
     CertificateValidityError,
+    DocumentChangedError,
     KeywordNotFoundError,
     OutputPathError,
     PlacementError,
@@ -109,7 +120,7 @@ from app.stamping.placement import (
     mm_to_pt,
 )
 from app.stamping.request import Level, StampRequest, StampResult
-from app.stamping.verify import verify_written
+from app.stamping.verify import WrittenDocument, verify_written
 
 __all__ = [
     "PreparedStamp",
@@ -126,6 +137,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _MD = "sha256"
+_IN_MEMORY = 16 << 20
 _TSA_TIMEOUT = 20
 _PARSE_ERRORS: tuple[type[Exception], ...] = (
     PdfError,
@@ -152,6 +164,7 @@ class PreparedStamp:
     request: StampRequest
     part: Path
     stream: BinaryIO
+    memory: io.BytesIO | None
     digest: PreparedByteRangeDigest
     post_sign: PostSignInstructions | None
     md_algorithm: str
@@ -161,7 +174,7 @@ class PreparedStamp:
     signature_field: str
     page_count: int
     pages: tuple[int, ...]
-    sha256_before: str
+    original_size: int
 
     @property
     def document_digest(self) -> bytes:
@@ -228,20 +241,38 @@ async def async_prepare(request: StampRequest, signer: Signer) -> PreparedStamp:
             f"{source}：无法打开文件（{exc.strerror}）。",
             source,
         ) from exc
+    part = part_path(request.output)
     with handle:
-        sha256_before = out.sha256_of(handle)
-        handle.seek(0)
-        return await _prepare_open(request, signer, art, handle, sha256_before)
+        stream = _create_part(part, source)
+        try:
+            memory = _copy_into(handle, stream, part, source)
+        except BaseException:
+            out.discard(stream, part)
+            raise
+    try:
+        return await _prepare_part(request, signer, art, part, stream, memory)
+    except BaseException:
+        out.discard(stream, part)
+        raise
 
 
-async def _prepare_open(
+async def _prepare_part(
     request: StampRequest,
     signer: Signer,
     art: SealArt,
-    handle: BinaryIO,
-    sha256_before: str,
+    part: Path,
+    stream: BinaryIO,
+    memory: io.BytesIO | None,
 ) -> PreparedStamp:
+    """Check and seal the document; the update goes in place after it.
+
+    ``memory`` holds the whole document when it was read into memory;
+    otherwise the copy in ``stream`` is worked on.
+    """
     source = request.input
+    handle: BinaryIO = memory if memory is not None else stream
+    original_size = handle.seek(0, io.SEEK_END)
+    handle.seek(0)
     with _reading(source):
         _require_pdf_header(handle, source)
         reader = PdfFileReader(handle, strict=True)
@@ -291,19 +322,14 @@ async def _prepare_open(
         if context is not None:
             await context.aclose()  # type: ignore[no-untyped-call]
 
-    part = part_path(request.output)
-    stream = _create_part(part, source)
-    try:
-        with _signing(source), _reading(source, disk_errors=True):
-            digest, _ = tbs.digest_tbs_document(output=stream)
-    except BaseException:
-        out.discard(stream, part)
-        raise
+    with _signing(source), _reading(source, disk_errors=True):
+        digest, _ = tbs.digest_tbs_document(in_place=True, chunk_size=out.CHUNK)
     assert signer.signing_cert is not None
     return PreparedStamp(
         request=request,
         part=part,
         stream=stream,
+        memory=memory,
         digest=digest,
         post_sign=tbs.post_sign_instructions,
         md_algorithm=tbs.md_algorithm,
@@ -313,7 +339,7 @@ async def _prepare_open(
         signature_field=field_name,
         page_count=page_count,
         pages=tuple(sorted({s.page + 1 for s in spots})),
-        sha256_before=sha256_before,
+        original_size=original_size,
     )
 
 
@@ -357,6 +383,10 @@ async def async_finish(
     The ``.part`` file is verified before the rename, so a failing
     verification never leaves an output behind. With ``keep_part`` the
     verified ``.part`` file is not renamed; :func:`publish` does that.
+
+    A document whose bytes differ from ``request.expected_sha256`` is
+    refused here, once its hash is known from the read-back; its signature
+    never leaves the ``.part`` file, which is removed.
     """
     cms = await async_sign_prepared(prepared, signer)
     return await async_complete(prepared, cms, keep_part=keep_part)
@@ -410,10 +440,13 @@ async def async_complete(
     try:
         with _signing(request.input):
             await _complete(prepared, cms)
+            _write_update(prepared)
         out.flush_to_disk(prepared.stream)
-        sha256_after = out.sha256_of(prepared.stream)
         prepared.stream.close()
-        await _verify(prepared)
+        written = await _verify(prepared, cms)
+        sha256_before = written.sha256_before
+        assert sha256_before is not None  # the original size was given
+        _same_document(request, sha256_before)
         if not keep_part:
             out.commit(prepared.part, request.output)
     except BaseException:
@@ -427,8 +460,8 @@ async def async_complete(
     )
     return StampResult(
         output=request.output,
-        sha256_before=prepared.sha256_before,
-        sha256_after=sha256_after,
+        sha256_before=sha256_before,
+        sha256_after=written.sha256_after,
         page_count=prepared.page_count,
         pages=prepared.pages,
         signature_field=prepared.signature_field,
@@ -441,7 +474,7 @@ async def _complete(prepared: PreparedStamp, cms: bytes) -> None:
     context = _context(prepared.request) if prepared.post_sign else None
     try:
         await PdfTBSDocument.async_finish_signing(
-            prepared.stream,
+            prepared.memory if prepared.memory is not None else prepared.stream,
             prepared.digest,
             cms,
             post_sign_instr=prepared.post_sign,
@@ -452,7 +485,7 @@ async def _complete(prepared: PreparedStamp, cms: bytes) -> None:
             await context.aclose()  # type: ignore[no-untyped-call]
 
 
-async def _verify(prepared: PreparedStamp) -> None:
+async def _verify(prepared: PreparedStamp, cms: bytes) -> WrittenDocument:
     request = prepared.request
     factory = request.validation_context
     # Without trust roots only integrity is judged; anchoring on the seal's
@@ -464,7 +497,7 @@ async def _verify(prepared: PreparedStamp) -> None:
     )
     try:
         with _reading(request.input):
-            await verify_written(
+            return await verify_written(
                 prepared.part,
                 prepared.signature_field,
                 request.level,
@@ -472,9 +505,35 @@ async def _verify(prepared: PreparedStamp) -> None:
                 request.input,
                 judge_trust=factory is not None,
                 certificate=prepared.certificate,
+                original_size=prepared.original_size,
+                signature=cms,
             )
     finally:
         await context.aclose()  # type: ignore[no-untyped-call]
+
+
+def _write_update(prepared: PreparedStamp) -> None:
+    """Put the signed update made in memory after the copy in ``.part``."""
+    if prepared.memory is None:
+        return
+    tail = prepared.memory.getbuffer()[prepared.original_size :]
+    try:
+        prepared.stream.seek(prepared.original_size)
+        prepared.stream.write(tail)
+        prepared.stream.truncate()
+    finally:
+        tail.release()
+
+
+def _same_document(request: StampRequest, sha256_before: str) -> None:
+    expected = request.expected_sha256
+    if expected is not None and sha256_before != expected:
+        source = request.input
+        raise DocumentChangedError(
+            f"{source}: the document changed while it was being stamped.",
+            f"{source}：盖章过程中文件被修改。",
+            source,
+        )
 
 
 def _same_certificate(prepared: PreparedStamp, signer: Signer) -> None:
@@ -503,6 +562,29 @@ def _create_part(part: Path, source: Path) -> BinaryIO:
         raise SigningFailedError(
             f"{source}: cannot create {part} ({exc.strerror}).",
             f"{source}：无法创建 {part}（{exc.strerror}）。",
+            source,
+        ) from exc
+
+
+def _copy_into(
+    handle: BinaryIO, stream: BinaryIO, part: Path, source: Path
+) -> io.BytesIO | None:
+    """Copy the document into ``part``; in memory too when it is not large."""
+    try:
+        if os.fstat(handle.fileno()).st_size > _IN_MEMORY:
+            out.copy_into(handle, stream)
+            return None
+        memory = io.BytesIO(handle.read(_IN_MEMORY + 1))
+        if len(memory.getbuffer()) > _IN_MEMORY:  # it grew meanwhile
+            handle.seek(0)
+            out.copy_into(handle, stream)
+            return None
+        stream.write(memory.getbuffer())
+        return memory
+    except OSError as exc:
+        raise SigningFailedError(
+            f"{source}: cannot write {part} ({exc.strerror}).",
+            f"{source}：无法写入 {part}（{exc.strerror}）。",
             source,
         ) from exc
 

@@ -14,6 +14,7 @@ from app.errors import SealDeskError
 __all__ = [
     "CertificateValidityError",
     "CertifiedDocumentError",
+    "DocumentChangedError",
     "EncryptedDocumentError",
     "InvalidRequestError",
     "KeywordNotFoundError",
@@ -41,6 +42,7 @@ class RefusalReason(enum.Enum):
     OUTPUT = "output"
     SIGNING = "signing"
     VERIFICATION = "verification"
+    CHANGED = "changed"
     REQUEST = "request"
 
 
@@ -118,3 +120,9 @@ class VerificationFailedError(StampingError):
     """The freshly written output did not verify; it was deleted."""
 
     reason = RefusalReason.VERIFICATION
+
+
+class DocumentChangedError(StampingError):
+    """The document is not the one that was checked and approved for stamping."""
+
+    reason = RefusalReason.CHANGED

@@ -20,6 +20,8 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from app.pdfium_lock import PDFIUM_LOCK
+
 __all__ = ["TextHit", "find_text", "fold"]
 
 log = logging.getLogger(__name__)
@@ -50,19 +52,20 @@ def find_text(path: Path, text: str) -> list[TextHit]:
     needle = fold(text)
     if not needle:
         return []
-    document = pdfium.PdfDocument(str(path))
-    try:
-        hits: list[TextHit] = []
-        for index in range(len(document)):
-            page = document[index]
-            try:
-                hits.extend(_find_on_page(page, index, needle))
-            finally:
-                page.close()
-        log.debug("keyword found %d time(s)", len(hits))
-        return hits
-    finally:
-        document.close()
+    with PDFIUM_LOCK:
+        document = pdfium.PdfDocument(str(path))
+        try:
+            hits: list[TextHit] = []
+            for index in range(len(document)):
+                page = document[index]
+                try:
+                    hits.extend(_find_on_page(page, index, needle))
+                finally:
+                    page.close()
+        finally:
+            document.close()
+    log.debug("keyword found %d time(s)", len(hits))
+    return hits
 
 
 def _find_on_page(page: Any, index: int, needle: str) -> list[TextHit]:

@@ -2,6 +2,12 @@
 
 A reader of the output path sees either nothing or the complete, verified
 document; a failure at any step removes the ``.part`` file.
+
+A stamp is an incremental update: the output starts with the input's bytes
+unchanged. :func:`copy_into` puts them into the ``.part`` file with
+``os.copy_file_range`` (or ``sendfile``), so the kernel copies them without
+passing through Python; ``shutil`` does the same only between two paths,
+and the ``.part`` file must be created exclusively first.
 """
 
 from __future__ import annotations
@@ -10,16 +16,17 @@ import contextlib
 import hashlib
 import logging
 import os
+import shutil
 from pathlib import Path
 from typing import BinaryIO
 
 from app.files import fsync_folder
 
-__all__ = ["commit", "create_part", "discard", "sha256_of"]
+__all__ = ["CHUNK", "commit", "copy_into", "create_part", "discard", "sha256_of"]
 
 log = logging.getLogger(__name__)
 
-_CHUNK = 1 << 20
+CHUNK = 1 << 20
 
 
 def create_part(part: Path) -> BinaryIO:
@@ -27,11 +34,35 @@ def create_part(part: Path) -> BinaryIO:
     return part.open("x+b")
 
 
+def copy_into(source: BinaryIO, part: BinaryIO) -> int:
+    """Copy all of ``source`` into the empty ``part``; the number of bytes.
+
+    Both streams are left at the end of the copy.
+    """
+    part.flush()
+    copied = 0
+    try:
+        while step := os.copy_file_range(source.fileno(), part.fileno(), CHUNK * 64):
+            copied += step
+    except (AttributeError, OSError):  # no such call, or not across these files
+        log.debug("kernel copy unavailable; copying through the process")
+        os.lseek(source.fileno(), copied, os.SEEK_SET)
+        os.lseek(part.fileno(), copied, os.SEEK_SET)
+        source.seek(copied)
+        part.seek(copied)
+        shutil.copyfileobj(source, part, CHUNK)
+        part.flush()
+        return part.tell()
+    source.seek(copied)
+    part.seek(copied)
+    return copied
+
+
 def sha256_of(stream: BinaryIO) -> str:
     """SHA-256 (hex) of a whole seekable stream; leaves it at its end."""
     stream.seek(0)
     digest = hashlib.sha256()
-    while chunk := stream.read(_CHUNK):
+    while chunk := stream.read(CHUNK):
         digest.update(chunk)
     return digest.hexdigest()
 

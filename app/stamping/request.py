@@ -35,6 +35,10 @@ class StampRequest:
     ``tsa_url`` and ``validation_context``, a factory that returns a fresh
     :class:`ValidationContext` (trust roots, revocation fetching) each call.
     When given, the written output must also verify as trusted.
+
+    ``expected_sha256`` is the hash the document had when it was checked
+    (grant, quota, approval); a document whose bytes differ by the time they
+    are sealed is refused and its output removed.
     """
 
     input: Path
@@ -51,6 +55,7 @@ class StampRequest:
         default=None, compare=False
     )
     overwrite: bool = False
+    expected_sha256: str | None = None
 
     def __post_init__(self) -> None:
         if self.level is not Level.B_B and not self.tsa_url:

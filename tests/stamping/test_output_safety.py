@@ -11,12 +11,15 @@ from pyhanko.sign.signers import SimpleSigner
 
 from app.stamping import (
     CoordinatePlacement,
+    DocumentChangedError,
     SigningFailedError,
     StampRequest,
     VerificationFailedError,
+    complete,
     discard,
     finish,
     prepare,
+    sign_prepared,
     stamp,
 )
 from tests.stamping.documents import SEAL_MM, simple_pdf
@@ -146,3 +149,75 @@ def test_result_hashes_match_the_files(
     assert result.sha256_before == hashlib.sha256(source.read_bytes()).hexdigest()
     assert result.sha256_after == hashlib.sha256(result.output.read_bytes()).hexdigest()
     assert result.output.read_bytes().startswith(source.read_bytes())
+
+
+@pytest.mark.parametrize("where", ["original", "update", "signature"])
+def test_bytes_changed_on_disk_before_the_check_are_caught(
+    tmp_path: Path, pki: TestPki, seal: bytes, where: str
+) -> None:
+    """The check reads the file back: a byte changed on disk fails it."""
+    source = simple_pdf(tmp_path / "in.pdf")
+    signer = pki.signer()
+    prepared = prepare(_request(source, tmp_path / "o.pdf", seal), signer)
+    cms = sign_prepared(prepared, signer)
+    size = source.stat().st_size
+    hole = prepared.digest.reserved_region_start
+    offset = {"original": size // 2, "update": size + 40, "signature": hole + 9}
+    if where == "signature":
+        # The signature value (the CMS's last bytes in B-B) is changed.
+        cms = cms[:-5] + bytes([cms[-5] ^ 1]) + cms[-4:]
+    else:
+        # The update is still in memory for a document of this size.
+        stream = prepared.memory if where == "update" else prepared.stream
+        assert stream is not None
+        stream.seek(offset[where])
+        byte = stream.read(1)
+        stream.seek(offset[where])
+        stream.write(bytes([byte[0] ^ 1]))
+
+    with pytest.raises(VerificationFailedError):
+        complete(prepared, cms)
+
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_document_changed_after_its_checks_is_refused(
+    tmp_path: Path, pki: TestPki, seal: bytes
+) -> None:
+    source = simple_pdf(tmp_path / "in.pdf")
+    request = StampRequest(
+        input=source,
+        output=tmp_path / "o.pdf",
+        seal_png=seal,
+        seal_width_mm=SEAL_MM,
+        seal_height_mm=SEAL_MM,
+        placement=CoordinatePlacement(1, 100, 100),
+        expected_sha256="0" * 64,
+    )
+
+    with pytest.raises(DocumentChangedError, match="changed while"):
+        stamp(request, pki.signer())
+
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_large_document_is_updated_in_place_in_the_part_file(
+    tmp_path: Path, pki: TestPki, seal: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above the in-memory limit the copy on disk is parsed and appended to."""
+    import hashlib
+
+    from app.stamping import engine
+
+    monkeypatch.setattr(engine, "_IN_MEMORY", 100)
+    source = simple_pdf(tmp_path / "in.pdf", count=3)
+    request = _request(source, tmp_path / "o.pdf", seal)
+
+    prepared = prepare(request, pki.signer())
+    assert prepared.memory is None
+    result = finish(prepared, pki.signer())
+
+    assert_all_valid(result.output, pki)
+    assert result.sha256_before == hashlib.sha256(source.read_bytes()).hexdigest()
+    assert result.sha256_after == hashlib.sha256(result.output.read_bytes()).hexdigest()
+    assert _leftovers(tmp_path) == ["o.pdf"]
