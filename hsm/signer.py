@@ -66,7 +66,7 @@ class TokenSigner(Signer):
     ) -> bytes:
         """Sign ``data`` on the token (or return a placeholder for ``dry_run``)."""
         if dry_run:
-            return bytes(self._estimated_size())
+            return bytes(self.estimated_signature_size())
         mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
         scheme = scheme_for(mechanism, digest_algorithm, self._session.token.label)
         future = self._session.sign_async(self._key, data, scheme)
@@ -78,7 +78,20 @@ class TokenSigner(Signer):
             label = self._session.token.label
             raise TokenTimeoutError(label, self._timeout or 0.0) from exc
 
-    def _estimated_size(self) -> int:
+    def sign_raw_now(self, data: bytes, digest_algorithm: str) -> bytes:
+        """Sign ``data`` on the token, waiting in this thread (no event loop)."""
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+        scheme = scheme_for(mechanism, digest_algorithm, self._session.token.label)
+        future = self._session.sign_async(self._key, data, scheme)
+        try:
+            return future.result(timeout=self._timeout)
+        except TimeoutError as exc:
+            future.cancel()
+            label = self._session.token.label
+            raise TokenTimeoutError(label, self._timeout or 0.0) from exc
+
+    def estimated_signature_size(self) -> int:
+        """The length of a raw signature by this key, for sizing the hole."""
         if self._key.algorithm is KeyAlgorithm.RSA:
             return max(self._key.size // 8, 256)
         if self._key.algorithm is KeyAlgorithm.EC:

@@ -17,6 +17,7 @@ the window prints a line and quits as soon as the login dialog is shown (see
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
 from collections.abc import Sequence
 
@@ -83,6 +84,9 @@ def _full_cli() -> click.Group:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    # In the bundled application the stamping worker processes start as this
+    # executable; this hands them to multiprocessing instead of the CLI.
+    multiprocessing.freeze_support()
     args = list(sys.argv[1:] if argv is None else argv)
     if _command_name(args) == "gui" and not {"-h", "--help"} & set(args[:1]):
         sys.exit(run(_window_group, args))

@@ -1,6 +1,7 @@
 """kill -9 at random moments of a batch: each document is all done or not at all.
 
-A batch of ten documents is stamped by the real ``sealdesk`` process, which
+A batch of 24 documents, large enough to run in stamping worker processes
+(``PROCESS_BATCH``), is stamped by the real ``sealdesk`` process, which
 is killed with SIGKILL at a moment drawn at random (seeded, so a failure can
 be replayed): after the n-th progress line, plus a random fraction of a
 document's time. The next run heals what the killed one left behind. After
@@ -24,6 +25,7 @@ import pytest
 
 from app.admin.store import reading
 from app.demo.workspace import build_demo_workspace
+from app.stamping.batch import PROCESS_BATCH
 from app.workspace import GivenPassphrase, open_workspace
 from hsm.provision import SOFTHSM_MODULE
 from storage.usage_log import LogFilter, query
@@ -34,7 +36,7 @@ pytestmark = pytest.mark.hsm
 
 PASSWORD = OFFICER_PASSWORD
 ROUNDS = 4
-BATCH = 10
+BATCH = PROCESS_BATCH
 
 
 def _command(out: Path, root: Path, docs: list[Path]) -> list[str]:
