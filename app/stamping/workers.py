@@ -36,13 +36,13 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from asn1crypto import x509 as asn1_x509
-from pyhanko.sign.signers import Signer
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from app.stamping.checks import part_path
 from app.stamping.engine import complete, prepare, sign_prepared
 from app.stamping.errors import StampingError
 from app.stamping.request import StampRequest
+from hsm.signer import EncodedAttributesSigner
 
 __all__ = ["WORKERS", "SignerIdentity", "StampingWorkers", "Worker"]
 
@@ -67,7 +67,7 @@ class _Stopped(Exception):
     """The desk will not sign this document (token failure, cancel, exit)."""
 
 
-class _DeskSigner(Signer):
+class _DeskSigner(EncodedAttributesSigner):
     """A signer whose raw signatures are made by the desk process's token."""
 
     def __init__(self, conn: Connection, identity: SignerIdentity) -> None:
