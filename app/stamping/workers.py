@@ -26,8 +26,10 @@ threads (the token's, and the window's in the desktop application).
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -48,7 +50,10 @@ __all__ = ["WORKERS", "SignerIdentity", "StampingWorkers", "Worker"]
 
 log = logging.getLogger(__name__)
 
-WORKERS = 2
+WORKERS = min(4, max(2, os.cpu_count() or 2))
+"""One per core, at least two (one waits for the token while the other
+works) and at most four (beyond that this process, which records every
+document, is the limit)."""
 _JOIN_SECONDS = 10.0
 
 
@@ -101,6 +106,9 @@ def _serve(conn: Connection, identity: SignerIdentity) -> None:
     """A worker's life: stamp documents until told to stop or orphaned."""
     logging.disable(logging.INFO)
     signer = _DeskSigner(conn, identity)
+    # What exists now (modules, certificates) lives as long as the worker;
+    # full collections would otherwise walk it again after every document.
+    gc.freeze()
     while True:
         try:
             message = conn.recv()
