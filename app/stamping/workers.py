@@ -184,8 +184,12 @@ class StampingWorkers:
         return [w for w in self.workers if w.index is not None]
 
     def send(self, worker: Worker, index: int, request: StampRequest) -> None:
-        """Give ``worker`` one document to stamp."""
-        worker.conn.send((index, request))
+        """Give ``worker`` (or its replacement, if it died idle) one document."""
+        try:
+            worker.conn.send((index, request))
+        except OSError:
+            worker = self._replace(worker)
+            worker.conn.send((index, request))
         worker.index, worker.request = index, request
 
     def receive(self) -> tuple[Worker, tuple[Any, ...]]:
@@ -206,12 +210,15 @@ class StampingWorkers:
             worker.index, worker.request = None, None
         return worker, message
 
-    def _replace(self, worker: Worker) -> None:
+    def _replace(self, worker: Worker) -> Worker:
+        log.warning("a stamping worker process ended unexpectedly; starting another")
         if worker.request is not None:
             part_path(worker.request.output).unlink(missing_ok=True)
         worker.conn.close()
         worker.process.join(_JOIN_SECONDS)
-        self.workers[self.workers.index(worker)] = self._start()
+        fresh = self._start()
+        self.workers[self.workers.index(worker)] = fresh
+        return fresh
 
     def close(self) -> None:
         """Let every worker exit; those that do not are ended."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +15,7 @@ from app.admin.auth import login_password
 from app.admin.roles import Actor
 from app.admin.tokens import loaded_tokens
 from app.demo.workspace import build_demo_workspace
-from app.stamping.batch import stamp_documents
+from app.stamping.batch import PROCESS_BATCH, stamp_documents
 from app.stamping.placement import CoordinatePlacement
 from app.stamping.service import DocumentReport, Outcome, StampJob, outputs_for
 from app.workspace import GivenPassphrase, OpenWorkspace, open_workspace
@@ -64,11 +67,12 @@ def test_a_cancel_set_before_the_start_stamps_nothing(
     assert list((tmp_path / "out").iterdir()) == []
 
 
+@pytest.mark.parametrize("count", [5, PROCESS_BATCH], ids=["threads", "processes"])
 def test_a_cancel_during_the_batch_stops_before_the_next_document(
-    officer_desk: tuple[OpenWorkspace, Actor], tmp_path: Path
+    officer_desk: tuple[OpenWorkspace, Actor], tmp_path: Path, count: int
 ) -> None:
     opened, officer = officer_desk
-    job = _job(tmp_path, 5)
+    job = _job(tmp_path, count)
     cancel = threading.Event()
 
     def progress(index: int, report: DocumentReport) -> None:
@@ -82,9 +86,9 @@ def test_a_cancel_during_the_batch_stops_before_the_next_document(
     stamped = outcomes.count(Outcome.STAMPED)
     assert stamped >= 1
     assert outcomes == [Outcome.STAMPED] * stamped + [Outcome.NOT_ATTEMPTED] * (
-        5 - stamped
+        count - stamped
     )
-    assert stamped < 5
+    assert stamped < count
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert written == [f"d{i}.pdf" for i in range(stamped)]
     assert not list(tmp_path.rglob("*.part"))
@@ -108,3 +112,36 @@ def test_a_cancel_after_the_last_document_reports_a_complete_batch(
         )
     assert report.all_stamped
     assert report.stopped_en is None
+
+
+def test_a_worker_process_killed_mid_batch_costs_only_its_document(
+    officer_desk: tuple[OpenWorkspace, Actor], tmp_path: Path
+) -> None:
+    """SIGKILL to the workers: their documents are refused, the rest stamped."""
+    opened, officer = officer_desk
+    job = _job(tmp_path, PROCESS_BATCH)
+    killed: list[int] = []
+
+    def progress(index: int, report: DocumentReport) -> None:
+        if not killed:
+            for child in multiprocessing.active_children():
+                if child.name == "sealdesk-stamping" and child.pid is not None:
+                    os.kill(child.pid, signal.SIGKILL)
+                    killed.append(child.pid)
+
+    with loaded_tokens(opened.db) as tokens:
+        report = stamp_documents(
+            opened, officer, job, tokens, FixedPinHandler("unused"), progress
+        )
+    assert len(killed) == 2
+    outcomes = [d.outcome for d in report.documents]
+    refused = [d for d in report.documents if d.outcome is Outcome.REFUSED]
+    assert len(refused) <= 2
+    assert all("stamping process" in d.en for d in refused)
+    assert outcomes.count(Outcome.STAMPED) == PROCESS_BATCH - len(refused)
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert written == sorted(
+        d.output.name for d in report.documents if d.outcome is Outcome.STAMPED
+    )
+    assert not list(tmp_path.rglob("*.part"))
+    assert not list((opened.workspace.root / "pending").glob("*.json"))
