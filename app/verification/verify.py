@@ -18,16 +18,17 @@ import datetime as dt
 import hashlib
 import io
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from asn1crypto import crl, ocsp, x509
 from pyhanko.pdf_utils.decode_limits import DecodePurpose
 from pyhanko.pdf_utils.misc import PdfStrictReadError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY
+from pyhanko.sign.general import find_cms_attribute_iter
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
@@ -37,8 +38,10 @@ from pyhanko.sign.validation.status import (
 )
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator.errors import RevokedError
+from pyhanko_certvalidator.policy_decl import NO_REVOCATION, CertRevTrustPolicy
 
 from app.verification.changes import changes_after
+from app.verification.parsed import parsed
 from app.verification.result import (
     Change,
     ChangeKind,
@@ -68,6 +71,7 @@ _COVERAGE = {
     SignatureCoverageLevel.ENTIRE_REVISION: Coverage.REVISION,
 }
 _REVOCATION_TIMEOUT = 15
+_PROVEN = "proven-chain"
 
 
 @dataclass(frozen=True)
@@ -82,10 +86,25 @@ class _Sources:
     # One validation context per revocation mode for all the file's seals:
     # a second seal by the same certificate reuses the first one's paths.
     contexts: dict[str, ValidationContext] = field(default_factory=dict)
+    # The chains (DER, root first) that passed with the file's revocation
+    # data required, and their signer certificates.
+    proven: set[tuple[bytes, ...]] = field(default_factory=set)
+    proven_signers: set[bytes] = field(default_factory=set)
 
     def context(self, mode: str) -> ValidationContext:
         if mode not in self.contexts:
-            self.contexts[mode] = _context(self.roots, self.embedded, False, mode)
+            if mode == _PROVEN:
+                # Path validation as in "require" mode, at the same moment,
+                # but without revocation checks (see _validate_embedded).
+                self.contexts[mode] = ValidationContext(
+                    trust_roots=list(self.roots),
+                    other_certs=list(self.embedded.certs),
+                    allow_fetching=False,
+                    revinfo_policy=CertRevTrustPolicy(NO_REVOCATION),
+                    moment=self.context("require").moment,
+                )
+            else:
+                self.contexts[mode] = _context(self.roots, self.embedded, False, mode)
         return self.contexts[mode]
 
 
@@ -171,7 +190,7 @@ async def async_verify_pdf(
         )
         return _unreadable(path, sha256, checked_at, reason)
 
-    embedded = _embedded_data(reader)
+    embedded = _embedded_data(reader, sigs)
     later = _later_fields(sigs)
     sources = _Sources(trust_roots, online, embedded, cache, tuple(crl_files))
     reports = []
@@ -202,28 +221,95 @@ def _open(data: bytes) -> tuple[PdfFileReader, list[EmbeddedPdfSignature]]:
     return reader, list(reader.embedded_signatures)
 
 
-def _embedded_data(reader: PdfFileReader) -> EmbeddedData:
+def _embedded_data(
+    reader: PdfFileReader, sigs: list[EmbeddedPdfSignature]
+) -> EmbeddedData:
     # Decoded here rather than through ``as_validation_context``: that builds
     # a context without trust roots, which loads the system's trust store on
     # every call, only for the three lists read back from it.
     try:
         dss = DocumentSecurityStore.read_dss(reader)
-        return EmbeddedData(
-            tuple(dss.load_certs()),
-            tuple(
-                ocsp.OCSPResponse.load(
-                    ref.get_object().read_data(DecodePurpose.OCSP_RESPONSE)
-                )
-                for ref in dss.ocsps
-            ),
-            tuple(
-                crl.CertificateList.load(ref.get_object().read_data(DecodePurpose.CRL))
-                for ref in dss.crls
-            ),
+        ocsps = tuple(
+            parsed(
+                ocsp.OCSPResponse,
+                ref.get_object().read_data(DecodePurpose.OCSP_RESPONSE),
+            )
+            for ref in dss.ocsps
         )
+        crls = tuple(
+            parsed(crl.CertificateList, ref.get_object().read_data(DecodePurpose.CRL))
+            for ref in dss.crls
+        )
+        copies = _CertCopies(sigs, ocsps)
+        certs = tuple(
+            parsed(
+                x509.Certificate,
+                ref.get_object().read_data(DecodePurpose.CERTIFICATE),
+                copies.find,
+            )
+            for ref in dss.certs.values()
+        )
+        return EmbeddedData(certs, ocsps, crls)
     except Exception:  # a missing or damaged DSS only means no embedded data
         log.debug("no usable DSS", exc_info=True)
         return EmbeddedData()
+
+
+_Source = TypeVar("_Source", EmbeddedPdfSignature, ocsp.OCSPResponse)
+
+
+class _CertCopies:
+    """The certificates pyHanko reads from the file's signatures, their
+    time-stamp tokens and the embedded OCSP responses, by their DER bytes
+    (collected when first asked for)."""
+
+    def __init__(
+        self,
+        sigs: list[EmbeddedPdfSignature],
+        ocsps: tuple[ocsp.OCSPResponse, ...],
+    ) -> None:
+        self._sigs = sigs
+        self._ocsps = ocsps
+        self._found: dict[bytes, x509.Certificate] | None = None
+
+    def find(self, der: bytes) -> x509.Certificate | None:
+        if self._found is None:
+            self._found = {}
+            for sig in self._sigs:
+                self._take(_seal_certs, sig)
+                self._take(_token_certs, sig)
+            for response in self._ocsps:
+                self._take(_responder_certs, response)
+        return self._found.get(der)
+
+    def _take(
+        self, certs: Callable[[_Source], Iterable[x509.Certificate]], source: _Source
+    ) -> None:
+        assert self._found is not None
+        try:
+            for cert in certs(source):
+                self._found.setdefault(cert.dump(), cert)
+        except Exception:  # pyHanko reports unreadable data when validating
+            log.debug("certificates not collected", exc_info=True)
+
+
+def _seal_certs(sig: EmbeddedPdfSignature) -> list[x509.Certificate]:
+    return [sig.signer_cert, *sig.other_embedded_certs]
+
+
+def _token_certs(sig: EmbeddedPdfSignature) -> Iterator[x509.Certificate]:
+    attrs = sig.signer_info["unsigned_attrs"]
+    for token in find_cms_attribute_iter(attrs, "signature_time_stamp_token"):
+        for choice in token["content"]["certificates"]:
+            if choice.name == "certificate":
+                yield choice.chosen
+
+
+def _responder_certs(response: ocsp.OCSPResponse) -> Iterable[x509.Certificate]:
+    certs: Iterable[x509.Certificate] = response["response_bytes"]["response"].parsed[
+        "certs"
+    ]
+    return certs
 
 
 def _later_fields(
@@ -288,7 +374,7 @@ async def _verify_one(
     # other than a revocation) the soft-fail pass tells trust apart.
     status = None
     if embedded.has_revocation:
-        status = await _validate(sig, sources, mode="require")
+        status = await _validate_embedded(sig, sources)
         if not (status.trusted or status.revoked):
             status = None
     revocation_known = status is not None
@@ -327,6 +413,52 @@ async def _verify_one(
         revocation=revocation,
         revocation_stale_since=stale_since,
     )
+
+
+async def _validate_embedded(
+    sig: EmbeddedPdfSignature, sources: _Sources
+) -> PdfSignatureStatus:
+    """Validate ``sig`` with the file's revocation data required.
+
+    When an earlier seal in the file passed so, a later seal by the same
+    certificate is first validated without revocation checks, with the same
+    trust roots and certificates and at the same moment. If that gives one of
+    the chains which already passed with revocation required, the status is
+    the one a second revocation check would give: the same certificates,
+    checked against the same data at the same moment, and the report uses
+    nothing of the status that the two checks could set differently (the
+    chain found is not reported). Otherwise the seal is validated with
+    revocation required like any other.
+    """
+    if sources.proven_signers and _signer_der(sig) in sources.proven_signers:
+        status = await _validate(sig, sources, mode=_PROVEN)
+        if status.trusted and _chain(status) in sources.proven:
+            # What validating with revocation required would have left in
+            # that context for the seals after this one.
+            registry = sources.context("require").certificate_registry
+            registry.register_multiple(sig.other_embedded_certs)
+            return status
+    status = await _validate(sig, sources, mode="require")
+    chain = _chain(status) if status.trusted else None
+    if chain:
+        sources.proven.add(chain)
+        sources.proven_signers.add(sig.signer_cert.dump())
+    return status
+
+
+def _signer_der(sig: EmbeddedPdfSignature) -> bytes | None:
+    try:
+        der: bytes = sig.signer_cert.dump()
+    except Exception:  # pyHanko reports an unreadable signer when validating
+        return None
+    return der
+
+
+def _chain(status: PdfSignatureStatus) -> tuple[bytes, ...] | None:
+    path = status.validation_path
+    if path is None:
+        return None
+    return tuple(cert.dump() for cert in path.iter_certs(include_root=True))
 
 
 async def _validate(
@@ -561,7 +693,10 @@ def _invalid_reasons(
     return reasons
 
 
-def _signer(cert: x509.Certificate) -> Signer:
+def _signer(given: x509.Certificate) -> Signer:
+    # The object this thread parsed from the same bytes before, if any, has
+    # its names decoded already.
+    cert = parsed(x509.Certificate, given.dump(), lambda _: given)
     subject = cert.subject.native
     return Signer(
         name=str(subject.get("common_name", "")),

@@ -159,3 +159,43 @@ def test_unreadable_crl_file_is_refused(tmp_path: Path, content: bytes) -> None:
         load_crls([path])
     with pytest.raises(TrustRootError):
         load_crls([tmp_path / "missing.crl"])
+
+
+def test_each_seal_is_judged_on_its_own_certificate(
+    tmp_path: Path, pki: TestPki, seal: bytes
+) -> None:
+    """A second seal by a proven certificate is valid; by a revoked one, not."""
+
+    def again(source: Path, name: str, cert_label: str, x_mm: float) -> Path:
+        request = StampRequest(
+            input=source,
+            output=tmp_path / name,
+            seal_png=seal,
+            seal_width_mm=SEAL_MM,
+            seal_height_mm=SEAL_MM,
+            placement=CoordinatePlacement(1, x_mm, 50.0),
+        )
+        return stamp(request, pki.signer(cert_label)).output
+
+    first = again(simple_pdf(tmp_path / "in.pdf"), "one.pdf", "seal", 50.0)
+    twice = again(first, "two.pdf", "seal", 120.0)
+    mixed = again(first, "mixed.pdf", "seal-revoked", 120.0)
+
+    same = verify_pdf(
+        _with_crls_in_dss(pki, twice, tmp_path / "two-crl.pdf"),
+        [pki.root],
+        online=False,
+    )
+    bad = verify_pdf(
+        _with_crls_in_dss(pki, mixed, tmp_path / "mixed-crl.pdf"),
+        [pki.root],
+        online=False,
+    )
+
+    assert same.verdict is Verdict.VALID, same.to_json()
+    assert [s.revocation for s in same.signatures] == [Revocation.GOOD_EMBEDDED] * 2
+    assert bad.verdict is Verdict.INVALID
+    assert [s.revocation for s in bad.signatures] == [
+        Revocation.GOOD_EMBEDDED,
+        Revocation.REVOKED,
+    ]
