@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from app.stamping.batch import PROCESS_BATCH
 from tests.stamping.documents import simple_pdf
 from widgets.main_window import START_MARKER, START_MARKER_ENV
 
@@ -203,6 +204,31 @@ def test_demo_desk_stamps_and_verifies(
     checked = _run(CLI, "verify-package", package, env=desk_env)
     assert checked.returncode == 3, checked.stdout + checked.stderr  # not anchored
     assert "not yet anchored" in checked.stdout + checked.stderr
+
+
+def test_a_large_batch_runs_in_the_bundles_worker_processes(
+    demo_desk: tuple[Path, dict[str, object]],
+    tmp_path: Path,
+    desk_env: dict[str, str],
+) -> None:
+    """Worker processes start as the bundled executable (freeze_support)."""
+    workspace, _ = demo_desk
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    documents = [simple_pdf(folder / f"d{n:02d}.pdf") for n in range(PROCESS_BATCH)]
+    out = tmp_path / "batch-out"
+    out.mkdir()
+
+    done = _run(
+        CLI, "--workspace", workspace, "stamp", *documents, "-o", out,
+        "--seal", "合同专用章", "--category", "合同",
+        "--page", "1", "--x", "100", "--y", "120",
+        "--as", "张经办", "--token", "UKEY-ZHANG", "--pin-stdin", "--yes",
+        stdin="123456\n", env=desk_env,
+    )  # fmt: skip
+
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in out.iterdir()) == [d.name for d in documents]
 
 
 def test_font_in_the_bundle_is_used_first(

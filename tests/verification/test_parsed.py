@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from asn1crypto import x509
 
 from app.verification import parsed as memo
 from tests.stamping.pki import TestPki
+
+
+@pytest.fixture(autouse=True)
+def _empty_memo() -> None:
+    """Earlier verifications in this thread have filled the memo."""
+    memo._memo.entries.clear()
+    memo._memo.size = 0
 
 
 def _sequence(size: int, filler: int) -> bytes:
