@@ -146,12 +146,14 @@ def _child(mode: str, source: str, output: str, pki_folder: str) -> None:
                 dst.write(chunk)
             dst.flush()
             os.fsync(dst.fileno())
+        seconds = time.perf_counter() - start
     else:
         with running_pki(Path(pki_folder)) as pki:
             signer = pki.signer()
             start = time.perf_counter()
             stamp(_request(Path(source), Path(output)), signer)
-    seconds = time.perf_counter() - start
+            # Measured before the test PKI's web server is shut down.
+            seconds = time.perf_counter() - start
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"seconds": seconds, "peak_mib": peak_kib / 1024}))
 

@@ -9,8 +9,8 @@ prepared while the token signs document N):
   ranges. A document of up to 16 MB is read into memory once and worked on
   there: parsing and writing many small objects through a file costs a
   system call each, and in a batch each of those lets another thread take
-  the interpreter. A larger one is copied by the kernel (see
-  :func:`app.stamping.output.copy_into`) and updated in place in the
+  the interpreter. A larger one is copied (and hashed on the way, see
+  :func:`app.stamping.output.copy_hashing`) and updated in place in the
   ``.part`` file, so memory stays flat whatever its size. It uses
   the signer only for its certificate (and a dry run, which pyHanko signers
   answer without touching the key) to size that hole; for B-T and B-LT it
@@ -41,6 +41,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import hashlib
 import io
 import logging
 import os
@@ -175,6 +176,8 @@ class PreparedStamp:
     page_count: int
     pages: tuple[int, ...]
     original_size: int
+    prefix: hashlib._Hash | None
+    """For a large document, the SHA-256 state over its bytes as copied."""
 
     @property
     def document_digest(self) -> bytes:
@@ -245,12 +248,12 @@ async def async_prepare(request: StampRequest, signer: Signer) -> PreparedStamp:
     with handle:
         stream = _create_part(part, source)
         try:
-            memory = _copy_into(handle, stream, part, source)
+            memory, prefix = _copy_into(handle, stream, part, source)
         except BaseException:
             out.discard(stream, part)
             raise
     try:
-        return await _prepare_part(request, signer, art, part, stream, memory)
+        return await _prepare_part(request, signer, art, part, stream, memory, prefix)
     except BaseException:
         out.discard(stream, part)
         raise
@@ -263,6 +266,7 @@ async def _prepare_part(
     part: Path,
     stream: BinaryIO,
     memory: io.BytesIO | None,
+    prefix: hashlib._Hash | None,
 ) -> PreparedStamp:
     """Check and seal the document; the update goes in place after it.
 
@@ -340,6 +344,7 @@ async def _prepare_part(
         page_count=page_count,
         pages=tuple(sorted({s.page + 1 for s in spots})),
         original_size=original_size,
+        prefix=prefix,
     )
 
 
@@ -488,10 +493,15 @@ async def _complete(prepared: PreparedStamp, cms: bytes) -> None:
 async def _verify(prepared: PreparedStamp, cms: bytes) -> WrittenDocument:
     request = prepared.request
     factory = request.validation_context
+    # A B-B seal judged without trust roots needs no validation context (see
+    # app.stamping.verify); building one costs a TLS setup for its fetchers.
+    lean = factory is None and request.level is Level.B_B
     # Without trust roots only integrity is judged; anchoring on the seal's
     # own certificate keeps pyHanko from searching (and logging) a path.
     context = (
-        factory()
+        None
+        if lean
+        else factory()
         if factory is not None
         else ValidationContext(trust_roots=[prepared.certificate])
     )
@@ -507,9 +517,11 @@ async def _verify(prepared: PreparedStamp, cms: bytes) -> WrittenDocument:
                 certificate=prepared.certificate,
                 original_size=prepared.original_size,
                 signature=cms,
+                prefix=prepared.prefix,
             )
     finally:
-        await context.aclose()  # type: ignore[no-untyped-call]
+        if context is not None:
+            await context.aclose()  # type: ignore[no-untyped-call]
 
 
 def _write_update(prepared: PreparedStamp) -> None:
@@ -568,19 +580,18 @@ def _create_part(part: Path, source: Path) -> BinaryIO:
 
 def _copy_into(
     handle: BinaryIO, stream: BinaryIO, part: Path, source: Path
-) -> io.BytesIO | None:
-    """Copy the document into ``part``; in memory too when it is not large."""
+) -> tuple[io.BytesIO | None, hashlib._Hash | None]:
+    """Copy the document into ``part``: in memory when it is not large,
+    hashed on the way when it is."""
     try:
         if os.fstat(handle.fileno()).st_size > _IN_MEMORY:
-            out.copy_into(handle, stream)
-            return None
+            return None, out.copy_hashing(handle, stream)
         memory = io.BytesIO(handle.read(_IN_MEMORY + 1))
         if len(memory.getbuffer()) > _IN_MEMORY:  # it grew meanwhile
             handle.seek(0)
-            out.copy_into(handle, stream)
-            return None
+            return None, out.copy_hashing(handle, stream)
         stream.write(memory.getbuffer())
-        return memory
+        return memory, None
     except OSError as exc:
         raise SigningFailedError(
             f"{source}: cannot write {part} ({exc.strerror}).",

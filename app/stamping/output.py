@@ -4,10 +4,9 @@ A reader of the output path sees either nothing or the complete, verified
 document; a failure at any step removes the ``.part`` file.
 
 A stamp is an incremental update: the output starts with the input's bytes
-unchanged. :func:`copy_into` puts them into the ``.part`` file with
-``os.copy_file_range`` (or ``sendfile``), so the kernel copies them without
-passing through Python; ``shutil`` does the same only between two paths,
-and the ``.part`` file must be created exclusively first.
+unchanged. :func:`copy_hashing` puts them into the ``.part`` file of a large
+document and hashes them on the way, so the check after signing starts from
+that hash instead of reading the original bytes once more.
 """
 
 from __future__ import annotations
@@ -16,13 +15,12 @@ import contextlib
 import hashlib
 import logging
 import os
-import shutil
 from pathlib import Path
 from typing import BinaryIO
 
 from app.files import fsync_folder
 
-__all__ = ["CHUNK", "commit", "copy_into", "create_part", "discard", "sha256_of"]
+__all__ = ["CHUNK", "commit", "copy_hashing", "create_part", "discard", "sha256_of"]
 
 log = logging.getLogger(__name__)
 
@@ -34,28 +32,18 @@ def create_part(part: Path) -> BinaryIO:
     return part.open("x+b")
 
 
-def copy_into(source: BinaryIO, part: BinaryIO) -> int:
-    """Copy all of ``source`` into the empty ``part``; the number of bytes.
+def copy_hashing(source: BinaryIO, part: BinaryIO) -> hashlib._Hash:
+    """Copy all of ``source`` into the empty ``part``; the SHA-256 of it.
 
     Both streams are left at the end of the copy.
     """
-    part.flush()
-    copied = 0
-    try:
-        while step := os.copy_file_range(source.fileno(), part.fileno(), CHUNK * 64):
-            copied += step
-    except (AttributeError, OSError):  # no such call, or not across these files
-        log.debug("kernel copy unavailable; copying through the process")
-        os.lseek(source.fileno(), copied, os.SEEK_SET)
-        os.lseek(part.fileno(), copied, os.SEEK_SET)
-        source.seek(copied)
-        part.seek(copied)
-        shutil.copyfileobj(source, part, CHUNK)
-        part.flush()
-        return part.tell()
-    source.seek(copied)
-    part.seek(copied)
-    return copied
+    digest = hashlib.sha256()
+    buffer = bytearray(CHUNK)
+    view = memoryview(buffer)
+    while count := source.readinto(view):  # type: ignore[attr-defined]
+        digest.update(view[:count])
+        part.write(view[:count])
+    return digest
 
 
 def sha256_of(stream: BinaryIO) -> str:

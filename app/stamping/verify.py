@@ -24,6 +24,12 @@ hashes: the digest of the signed byte ranges (handed to pyHanko, which would
 otherwise read the file again for it), the SHA-256 of the whole output, and
 the SHA-256 of its first ``original_size`` bytes, the document as it was
 before the seal was added.
+
+For a large document the engine hashed those first bytes while copying them
+into the ``.part`` file, and the digest that was signed was computed by
+reading them back from that file; given that ``prefix`` hash, the pass
+starts where the seal's revision starts. Should the bytes on disk differ
+from the bytes copied, the signature does not match the digest checked here.
 """
 
 from __future__ import annotations
@@ -79,19 +85,22 @@ async def verify_written(
     path: Path,
     field_name: str,
     level: Level,
-    context: ValidationContext,
+    context: ValidationContext | None,
     source: Path,
     judge_trust: bool,
     certificate: x509.Certificate | None = None,
     original_size: int | None = None,
     signature: bytes | None = None,
+    prefix: hashlib._Hash | None = None,
 ) -> WrittenDocument:
     """Raise :class:`VerificationFailedError` unless the new seal verifies.
 
     Given the seal ``certificate`` and the CMS ``signature`` just made, a
     B-B seal judged without trust roots is checked by PDFium and
     ``validate_sig_integrity`` (see the module docs). ``original_size`` is
-    the length of the document before the seal.
+    the length of the document before the seal, and ``prefix`` the SHA-256
+    state over those bytes if they were hashed already (see the module
+    docs). ``context`` may be ``None`` only for such a B-B seal.
     """
     if (
         certificate is not None
@@ -99,7 +108,9 @@ async def verify_written(
         and level is Level.B_B
         and not judge_trust
     ):
-        return _lean_check(path, signature, certificate, original_size, source)
+        return _lean_check(path, signature, certificate, original_size, source, prefix)
+    if context is None:
+        raise ValueError("a validation context is needed beyond a plain B-B seal")
     with path.open("rb") as handle:
         reader = PdfFileReader(handle, strict=True)
         found = [
@@ -112,7 +123,7 @@ async def verify_written(
             _fail(source, "the signature does not cover the whole document")
         ranges = _ranges([int(v) for v in embedded.byte_range], None, source)
         with path.open("rb", buffering=0) as raw:
-            written, signed = _hash_once(raw, ranges, original_size, source)
+            written, signed = _hash_once(raw, ranges, original_size, source, prefix)
         if embedded.external_md_algorithm == "sha256":
             # Where pyHanko looks first, so it does not read the file again.
             embedded.external_digests["sha256"] = signed
@@ -134,6 +145,7 @@ def _lean_check(
     certificate: x509.Certificate,
     original_size: int | None,
     source: Path,
+    prefix: hashlib._Hash | None,
 ) -> WrittenDocument:
     with path.open("rb", buffering=0) as raw:
         size = raw.seek(0, 2)
@@ -141,7 +153,7 @@ def _lean_check(
         if contents[: len(signature)] != signature or any(contents[len(signature) :]):
             _fail(source, "the file does not hold the new signature")
         ranges = _ranges(byte_range, size, source)
-        written, signed = _hash_once(raw, ranges, original_size, source)
+        written, signed = _hash_once(raw, ranges, original_size, source, prefix)
     problem = _integrity_problem(signature, certificate, signed)
     if problem:
         _fail(source, problem)
@@ -197,16 +209,25 @@ def _ranges(byte_range: list[int], size: int | None, source: Path) -> _Ranges:
 
 
 def _hash_once(
-    raw: BinaryIO, ranges: _Ranges, original_size: int | None, source: Path
+    raw: BinaryIO,
+    ranges: _Ranges,
+    original_size: int | None,
+    source: Path,
+    prefix: hashlib._Hash | None = None,
 ) -> tuple[WrittenDocument, bytes]:
     """Read the file once: the whole and prefix hashes and the signed digest."""
     first_length, second_start, second_length = ranges
     end = raw.seek(0, 2)
     if original_size is not None and not 0 < original_size <= first_length:
         _fail(source, "the new revision does not follow the original document")
-    whole = hashlib.sha256()
     buffer = bytearray(_CHUNK)
-    before = _feed(raw, buffer, 0, first_length, (whole,), mark=original_size)
+    before: hashlib._Hash | None
+    if prefix is not None and original_size is not None:
+        whole, before = prefix.copy(), prefix.copy()
+        _feed(raw, buffer, original_size, first_length, (whole,))
+    else:
+        whole = hashlib.sha256()
+        before = _feed(raw, buffer, 0, first_length, (whole,), mark=original_size)
     signed = whole.copy()
     _feed(raw, buffer, first_length, second_start, (whole,))
     _feed(raw, buffer, second_start, second_start + second_length, (whole, signed))
