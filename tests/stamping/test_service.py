@@ -23,7 +23,7 @@ from app.admin.roles import Actor
 from app.admin.store import reading
 from app.archive import ArchiveFilter, get, search
 from app.demo.workspace import build_demo_workspace
-from app.stamping.batch import stamp_documents
+from app.stamping.batch import PROCESS_BATCH, stamp_documents
 from app.stamping.placement import CoordinatePlacement
 from app.stamping.request import Level
 from app.stamping.service import (
@@ -293,23 +293,27 @@ def test_outputs_refuse_overwriting_inputs(tmp_path: Path) -> None:
     assert outputs_for(docs[:1], tmp_path / "x.pdf") == (tmp_path / "x.pdf",)
 
 
+@pytest.mark.parametrize("count", [1, PROCESS_BATCH], ids=["threads", "processes"])
 def test_b_t_records_the_time_stamp_authority_time(
-    desk: Desk, tmp_path: Path, pki: TestPki
+    desk: Desk, tmp_path: Path, pki: TestPki, count: int
 ) -> None:
-    (doc,) = _docs(tmp_path / "in", 1)
+    docs = _docs(tmp_path / "in", count)
 
-    report = desk.stamp([doc], tmp_path / "out", tsa_url=pki.tsa_url)
+    report = desk.stamp(docs, tmp_path / "out", tsa_url=pki.tsa_url)
 
     assert report.all_stamped, report
-    (entry,) = desk.stamp_entries()
-    assert entry["level"] == "B-T"
+    entries = desk.stamp_entries()
+    assert [e["level"] for e in entries] == ["B-T"] * count
     with reading(desk.opened.db) as conn:
-        (raw,) = conn.execute(
-            "SELECT record FROM evidence_leaves WHERE kind = 'stamp'"
-        ).fetchone()
-    record = json.loads(bytes(raw))
-    assert record["time_source"] == "tsa"
-    assert record["document_sha256_after"] == report.documents[0].sha256_after
+        raws = conn.execute(
+            "SELECT record FROM evidence_leaves WHERE kind = 'stamp' ORDER BY rowid"
+        ).fetchall()
+    records = [json.loads(bytes(raw)) for (raw,) in raws]
+    assert [r["time_source"] for r in records] == ["tsa"] * count
+    assert [r["document_sha256_after"] for r in records] == [
+        d.sha256_after for d in report.documents
+    ]
+    _verify(desk, tmp_path / "out" / docs[-1].name)
 
 
 def test_b_lt_embeds_what_the_desk_trusts(
