@@ -30,6 +30,7 @@ import gc
 import logging
 import multiprocessing
 import os
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -104,7 +105,10 @@ class _DeskSigner(EncodedAttributesSigner):
 
 def _serve(conn: Connection, identity: SignerIdentity) -> None:
     """A worker's life: stamp documents until told to stop or orphaned."""
-    logging.disable(logging.INFO)
+    # Stray output would break the desk's one-line messages; what goes
+    # wrong here reaches the desk as a refusal or an error message.
+    logging.disable(logging.CRITICAL)
+    warnings.simplefilter("ignore")
     signer = _DeskSigner(conn, identity)
     # What exists now (modules, certificates) lives as long as the worker;
     # full collections would otherwise walk it again after every document.
