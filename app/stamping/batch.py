@@ -28,7 +28,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -137,9 +137,18 @@ def stamp_documents(
         (nothing was stamped).
     :raises StampingBusyError: another stamping run holds the workspace.
     """
-    with stamping_lock(opened):
+    with stamping_lock(opened), ExitStack() as stack:
+        # Worker processes load their modules while the token is opened
+        # (and its PIN typed); they learn the seal once it is.
+        workers = (
+            stack.enter_context(stamping_workers())
+            if len(job.inputs) >= PROCESS_BATCH and not job.long_term
+            else None
+        )
         recover_pending(opened)
-        return _stamp_locked(opened, actor, job, tokens, usb_pin, progress, cancel)
+        return _stamp_locked(
+            opened, actor, job, tokens, usb_pin, progress, cancel, workers
+        )
 
 
 def _stamp_locked(
@@ -150,6 +159,7 @@ def _stamp_locked(
     usb_pin: PinHandler,
     progress: Progress | None,
     cancel: threading.Event | None,
+    workers: StampingWorkers | None,
 ) -> BatchReport:
     seal = get_seal(opened.db, job.seal)
     image = seal_image(opened.db, seal.id)
@@ -166,7 +176,7 @@ def _stamp_locked(
         key = session.find_key(key_id=bytes.fromhex(seal.key_id))
         signer = TokenSigner(session, key)
         rec = Recording(opened, actor, seal, job)
-        return _Run(rec, image, signer, progress, cancel).all()
+        return _Run(rec, image, signer, progress, cancel).all(workers)
 
 
 def long_term_context(opened: OpenWorkspace) -> Callable[[], ValidationContext]:
@@ -217,12 +227,12 @@ class _Run:
     def cancelled(self) -> bool:
         return self.cancel is not None and self.cancel.is_set()
 
-    def all(self) -> BatchReport:
-        job = self.rec.job
-        if len(job.inputs) >= PROCESS_BATCH and self.long_term_context is None:
+    def all(self, workers: StampingWorkers | None = None) -> BatchReport:
+        """Stamp every document, in ``workers`` if given (see the module docs)."""
+        if workers is not None:
+            workers.introduce(self._identity())
             try:
-                with stamping_workers(self._identity()) as workers:
-                    self._in_processes(workers)
+                self._in_processes(workers)
             except _TokenStopped as stop:
                 return self._stopped(stop.error)
             return self._report()

@@ -103,12 +103,23 @@ class _DeskSigner(EncodedAttributesSigner):
         return bytes(reply[1])
 
 
-def _serve(conn: Connection, identity: SignerIdentity) -> None:
-    """A worker's life: stamp documents until told to stop or orphaned."""
+def _serve(conn: Connection) -> None:
+    """A worker's life: learn the seal, then stamp until told to stop.
+
+    The worker is started before the token login (so that it loads its
+    modules while the officer types the PIN); the seal's certificates come
+    as the first message.
+    """
     # Stray output would break the desk's one-line messages; what goes
     # wrong here reaches the desk as a refusal or an error message.
     logging.disable(logging.CRITICAL)
     warnings.simplefilter("ignore")
+    try:
+        identity = conn.recv()
+    except (EOFError, OSError):
+        return
+    if identity is None:
+        return
     signer = _DeskSigner(conn, identity)
     # What exists now (modules, certificates) lives as long as the worker;
     # full collections would otherwise walk it again after every document.
@@ -160,8 +171,8 @@ class Worker:
 class StampingWorkers:
     """The worker processes of one batch (see the module docs)."""
 
-    def __init__(self, identity: SignerIdentity, count: int = WORKERS) -> None:
-        self._identity = identity
+    def __init__(self, count: int = WORKERS) -> None:
+        self._identity: SignerIdentity | None = None
         self._context = multiprocessing.get_context("spawn")
         self.workers: list[Worker] = []
         for _ in range(count):
@@ -170,14 +181,19 @@ class StampingWorkers:
     def _start(self) -> Worker:
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=_serve,
-            args=(child, self._identity),
-            name="sealdesk-stamping",
-            daemon=True,
+            target=_serve, args=(child,), name="sealdesk-stamping", daemon=True
         )
         process.start()
         child.close()
+        if self._identity is not None:
+            parent.send(self._identity)
         return Worker(process, parent)
+
+    def introduce(self, identity: SignerIdentity) -> None:
+        """Tell every worker whose key signs (once the token is open)."""
+        self._identity = identity
+        for worker in self.workers:
+            worker.conn.send(identity)
 
     @property
     def idle(self) -> list[Worker]:
@@ -238,9 +254,9 @@ class StampingWorkers:
 
 
 @contextmanager
-def stamping_workers(identity: SignerIdentity) -> Iterator[StampingWorkers]:
+def stamping_workers() -> Iterator[StampingWorkers]:
     """Worker processes for one batch, ended when it is."""
-    workers = StampingWorkers(identity)
+    workers = StampingWorkers()
     try:
         yield workers
     finally:
