@@ -28,7 +28,6 @@ from app.stamping.keyword import find_text
 from app.stamping.placement import MM_TO_PT, PageFrame
 
 __all__ = [
-    "PDFIUM_LOCK",
     "KeywordSpot",
     "PageImage",
     "keyword_spots",
@@ -105,8 +104,7 @@ def render_page(path: Path, index: int, scale: float) -> PageImage:
 
 def keyword_spots(path: Path, text: str) -> list[KeywordSpot]:
     """Every hit of ``text`` in reading order, as the stamping service finds it."""
-    with PDFIUM_LOCK:
-        hits = find_text(path, text)
+    hits = find_text(path, text)  # holds PDFIUM_LOCK itself
     if not hits:
         return []
     with _document(path) as document:

@@ -10,6 +10,7 @@ event loop.
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import Future
 
 from asn1crypto import algos, cms
 from asn1crypto import x509 as asn1_x509
@@ -84,28 +85,30 @@ class TokenSigner(EncodedAttributesSigner):
         """Sign ``data`` on the token (or return a placeholder for ``dry_run``)."""
         if dry_run:
             return bytes(self.estimated_signature_size())
-        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
-        scheme = scheme_for(mechanism, digest_algorithm, self._session.token.label)
-        future = self._session.sign_async(self._key, data, scheme)
+        future = self._queue(data, digest_algorithm)
         try:
             return await asyncio.wait_for(
                 asyncio.wrap_future(future), timeout=self._timeout
             )
         except TimeoutError as exc:
-            label = self._session.token.label
-            raise TokenTimeoutError(label, self._timeout or 0.0) from exc
+            raise self._timed_out() from exc
 
     def sign_raw_now(self, data: bytes, digest_algorithm: str) -> bytes:
         """Sign ``data`` on the token, waiting in this thread (no event loop)."""
-        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
-        scheme = scheme_for(mechanism, digest_algorithm, self._session.token.label)
-        future = self._session.sign_async(self._key, data, scheme)
+        future = self._queue(data, digest_algorithm)
         try:
             return future.result(timeout=self._timeout)
         except TimeoutError as exc:
             future.cancel()
-            label = self._session.token.label
-            raise TokenTimeoutError(label, self._timeout or 0.0) from exc
+            raise self._timed_out() from exc
+
+    def _queue(self, data: bytes, digest_algorithm: str) -> Future[bytes]:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+        scheme = scheme_for(mechanism, digest_algorithm, self._session.token.label)
+        return self._session.sign_async(self._key, data, scheme)
+
+    def _timed_out(self) -> TokenTimeoutError:
+        return TokenTimeoutError(self._session.token.label, self._timeout or 0.0)
 
     def estimated_signature_size(self) -> int:
         """The length of a raw signature by this key, for sizing the hole."""

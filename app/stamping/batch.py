@@ -380,6 +380,7 @@ class _Run:
                 drop_note(checked.note)
 
     def _check_next(self) -> _Checked | None:
+        """Check the next documents until one is allowed (none once cancelled)."""
         if self.cancelled:
             return None
         for index in self.waiting:
@@ -436,20 +437,11 @@ class _Run:
 
     def _admit_next(self, pool: ThreadPoolExecutor) -> _Admitted | None:
         """Check the next documents until one is allowed; start preparing it."""
-        if self.cancelled:
-            return None
-        for index in self.waiting:
-            admitted = self._admit(pool, index)
-            if admitted is not None:
-                return admitted
-        return None
-
-    def _admit(self, pool: ThreadPoolExecutor, index: int) -> _Admitted | None:
-        checked = self._check(index)
+        checked = self._check_next()
         if checked is None:
             return None
         future = pool.submit(prepare, checked.request, self.signer)
-        return _Admitted(index, checked.decision, checked.note, future)
+        return _Admitted(checked.index, checked.decision, checked.note, future)
 
     def _check(self, index: int) -> _Checked | None:
         """Check one document against the policy and note its ``.part``."""

@@ -26,7 +26,6 @@ threads (the token's, and the window's in the desktop application).
 
 from __future__ import annotations
 
-import gc
 import logging
 import multiprocessing
 import os
@@ -121,9 +120,6 @@ def _serve(conn: Connection) -> None:
     if identity is None:
         return
     signer = _DeskSigner(conn, identity)
-    # What exists now (modules, certificates) lives as long as the worker;
-    # full collections would otherwise walk it again after every document.
-    gc.freeze()
     while True:
         try:
             message = conn.recv()

@@ -87,9 +87,8 @@ class _Sources:
     # a second seal by the same certificate reuses the first one's paths.
     contexts: dict[str, ValidationContext] = field(default_factory=dict)
     # The chains (DER, root first) that passed with the file's revocation
-    # data required, and their signer certificates.
+    # data required.
     proven: set[tuple[bytes, ...]] = field(default_factory=set)
-    proven_signers: set[bytes] = field(default_factory=set)
 
     def context(self, mode: str) -> ValidationContext:
         if mode not in self.contexts:
@@ -430,7 +429,8 @@ async def _validate_embedded(
     chain found is not reported). Otherwise the seal is validated with
     revocation required like any other.
     """
-    if sources.proven_signers and _signer_der(sig) in sources.proven_signers:
+    signer = _signer_der(sig) if sources.proven else None
+    if signer is not None and any(signer in chain for chain in sources.proven):
         status = await _validate(sig, sources, mode=_PROVEN)
         if status.trusted and _chain(status) in sources.proven:
             # What validating with revocation required would have left in
@@ -442,7 +442,6 @@ async def _validate_embedded(
     chain = _chain(status) if status.trusted else None
     if chain:
         sources.proven.add(chain)
-        sources.proven_signers.add(sig.signer_cert.dump())
     return status
 
 

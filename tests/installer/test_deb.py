@@ -160,6 +160,19 @@ def test_version_is_the_pyproject_version(installed: Path) -> None:
     assert done.stdout.strip() == f"sealdesk, version {_pyproject_version()}"
 
 
+def _stamp(
+    workspace: Path, documents: list[Path], out: Path, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """The demo officer stamps with the contract seal from his USB key."""
+    return _run(
+        CLI, "--workspace", workspace, "stamp", *documents, "-o", out,
+        "--seal", "合同专用章", "--category", "合同",
+        "--page", "1", "--x", "100", "--y", "120",
+        "--as", "张经办", "--token", "UKEY-ZHANG", "--pin-stdin", "--yes",
+        stdin="123456\n", env=env,
+    )  # fmt: skip
+
+
 def test_demo_desk_stamps_and_verifies(
     demo_desk: tuple[Path, dict[str, object]],
     tmp_path: Path,
@@ -170,13 +183,7 @@ def test_demo_desk_stamps_and_verifies(
     document = simple_pdf(tmp_path / "notice.pdf", count=1)
     stamped = tmp_path / "notice-stamped.pdf"
 
-    done = _run(
-        CLI, "--workspace", workspace, "stamp", document, "-o", stamped,
-        "--seal", "合同专用章", "--category", "合同",
-        "--page", "1", "--x", "100", "--y", "120",
-        "--as", "张经办", "--token", "UKEY-ZHANG", "--pin-stdin", "--yes",
-        stdin="123456\n", env=desk_env,
-    )  # fmt: skip
+    done = _stamp(workspace, [document], stamped, desk_env)
     assert done.returncode == 0, done.stderr
     assert f"stamped: {document} -> {stamped}" in done.stdout
 
@@ -219,13 +226,7 @@ def test_a_large_batch_runs_in_the_bundles_worker_processes(
     out = tmp_path / "batch-out"
     out.mkdir()
 
-    done = _run(
-        CLI, "--workspace", workspace, "stamp", *documents, "-o", out,
-        "--seal", "合同专用章", "--category", "合同",
-        "--page", "1", "--x", "100", "--y", "120",
-        "--as", "张经办", "--token", "UKEY-ZHANG", "--pin-stdin", "--yes",
-        stdin="123456\n", env=desk_env,
-    )  # fmt: skip
+    done = _stamp(workspace, documents, out, desk_env)
 
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in out.iterdir()) == [d.name for d in documents]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -185,14 +186,8 @@ def test_a_document_changed_after_its_checks_is_refused(
     tmp_path: Path, pki: TestPki, seal: bytes
 ) -> None:
     source = simple_pdf(tmp_path / "in.pdf")
-    request = StampRequest(
-        input=source,
-        output=tmp_path / "o.pdf",
-        seal_png=seal,
-        seal_width_mm=SEAL_MM,
-        seal_height_mm=SEAL_MM,
-        placement=CoordinatePlacement(1, 100, 100),
-        expected_sha256="0" * 64,
+    request = replace(
+        _request(source, tmp_path / "o.pdf", seal), expected_sha256="0" * 64
     )
 
     with pytest.raises(DocumentChangedError, match="changed while"):
