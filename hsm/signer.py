@@ -15,6 +15,7 @@ from concurrent.futures import Future
 from asn1crypto import algos, cms
 from asn1crypto import x509 as asn1_x509
 from pyhanko.sign.signers import Signer
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from hsm.errors import KeyNotFoundError, MechanismUnsupportedError
@@ -38,14 +39,94 @@ class EncodedAttributesSigner(Signer):
     written, and pyHanko writes the signed attributes several times per
     signature (to sign them, to place them, to write the container).
     Reading them back once from their encoding makes every later write a
-    copy of those bytes: about a fifth of a signature's cost.
+    copy of those bytes.
+
+    Building them is dearer still (asn1crypto constructs and encodes the
+    signing-certificate attribute anew each time, a few milliseconds), yet
+    for PAdES signatures by one key they differ only in the message digest:
+    PAdES puts the signing time in the signature dictionary, not here. So
+    the first encoding is kept as a template and later signatures splice
+    their digest into it, as long as nothing but content type, message
+    digest, signing certificate and algorithm protection was in it. The
+    splice is done on the encoding because no library builds attributes
+    from a template; it keeps lengths, since digests of one algorithm are
+    all the same size.
     """
 
+    _STABLE = frozenset(
+        {
+            "content_type",
+            "message_digest",
+            "signing_certificate",
+            "signing_certificate_v2",
+            "cms_algorithm_protection",
+        }
+    )
+
     async def signed_attrs(  # type: ignore[no-untyped-def]
-        self, *args, **kwargs
+        self,
+        data_digest: bytes,
+        digest_algorithm: str,
+        attr_settings: PdfCMSSignedAttributes | None = None,
+        content_type: str = "data",
+        use_pades: bool = False,
+        timestamper=None,
+        dry_run: bool = False,
+        is_pdf_sig: bool = True,
     ) -> cms.CMSAttributes:
-        built = await super().signed_attrs(*args, **kwargs)
-        return cms.CMSAttributes.load(built.dump())
+        key = self._template_key(
+            digest_algorithm, attr_settings, content_type, use_pades, dry_run
+        )
+        templates: dict[tuple[object, ...], tuple[bytes, bytes, int]]
+        templates = self.__dict__.setdefault("_attr_templates", {})
+        template = templates.get(key) if key is not None else None
+        if template is not None and len(data_digest) == template[2]:
+            head, tail, _ = template
+            return cms.CMSAttributes.load(head + data_digest + tail)
+        built = await super().signed_attrs(
+            data_digest,
+            digest_algorithm,
+            attr_settings,
+            content_type=content_type,
+            use_pades=use_pades,
+            timestamper=timestamper,
+            dry_run=dry_run,
+            is_pdf_sig=is_pdf_sig,
+        )
+        encoded = bytes(built.dump())
+        attrs = cms.CMSAttributes.load(encoded)
+        if (
+            key is not None
+            and {a["type"].native for a in attrs} <= self._STABLE
+            and encoded.count(data_digest) == 1
+        ):
+            at = encoded.index(data_digest)
+            templates[key] = (
+                encoded[:at],
+                encoded[at + len(data_digest) :],
+                len(data_digest),
+            )
+        return attrs
+
+    def _template_key(
+        self,
+        digest_algorithm: str,
+        attr_settings: PdfCMSSignedAttributes | None,
+        content_type: str,
+        use_pades: bool,
+        dry_run: bool,
+    ) -> tuple[object, ...] | None:
+        """What a template depends on; ``None`` where none may be used."""
+        if not use_pades or dry_run or self.signed_attr_prov_spec is not None:
+            return None
+        if attr_settings is not None and (
+            attr_settings.cades_signed_attrs is not None
+            or attr_settings.adobe_revinfo_attr is not None
+        ):
+            return None
+        cert = self.signing_cert
+        fingerprint = cert.sha256 if cert is not None else None
+        return (digest_algorithm.lower(), content_type, fingerprint)
 
 
 class TokenSigner(EncodedAttributesSigner):

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+from datetime import UTC, datetime
 
 import pytest
+from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.serialization import Encoding
 from pkcs11 import Mechanism
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
 from pyhanko_certvalidator import ValidationContext
 
@@ -182,3 +187,57 @@ def test_pyhanko_cms_signature_validates(
     assert status.intact
     assert status.valid
     assert status.trusted
+
+
+def test_consecutive_pades_signatures_each_sign_their_own_digest(
+    manager: TokenManager, pin_handler: FixedPinHandler, hsm_pki: TestPki
+) -> None:
+    """One signer reuses its PAdES attributes; each signature stays its own."""
+    root = asn1_x509.Certificate.load(hsm_pki.root.public_bytes(Encoding.DER))
+    documents = [DATA, DATA + b"2", "第三份".encode()]
+    token = manager.find_token(label="SEAL-RSA")
+    with manager.session(token, pin_handler) as batch:
+        signer = TokenSigner(batch, batch.find_key(label="rsa2048"))
+        signed = [
+            asyncio.run(
+                signer.async_sign(
+                    hashlib.sha256(document).digest(), "sha256", use_pades=True
+                )
+            )
+            for document in documents
+        ]
+        general = asyncio.run(
+            signer.async_sign(
+                hashlib.sha256(DATA).digest(),
+                "sha256",
+                signed_attr_settings=PdfCMSSignedAttributes(
+                    signing_time=datetime.now(UTC)
+                ),
+            )
+        )
+
+    for document, content in zip(documents, signed, strict=True):
+        info = content["content"]["signer_infos"][0]
+        kinds = [a["type"].native for a in info["signed_attrs"]]
+        assert "signing_time" not in kinds  # PAdES: the time is in the PDF
+        status = asyncio.run(
+            async_validate_detached_cms(
+                document,
+                content["content"],
+                signer_validation_context=ValidationContext(trust_roots=[root]),
+            )
+        )
+        assert status.intact
+        assert status.valid
+        assert status.trusted
+    # A signature of another kind is built afresh, with its signing time.
+    info = general["content"]["signer_infos"][0]
+    assert "signing_time" in [a["type"].native for a in info["signed_attrs"]]
+    mixed = asyncio.run(
+        async_validate_detached_cms(
+            documents[1],
+            signed[0]["content"],
+            signer_validation_context=ValidationContext(trust_roots=[root]),
+        )
+    )
+    assert not mixed.intact
