@@ -11,7 +11,8 @@ prepared while the token signs document N):
   system call each, and in a batch each of those lets another thread take
   the interpreter. A larger one is copied (and hashed on the way, see
   :func:`app.stamping.output.copy_hashing`) and updated in place in the
-  ``.part`` file, so memory stays flat whatever its size. It uses
+  ``.part`` file, so memory stays flat whatever its size; the signed digest
+  goes on from the copy's hash, so the original is hashed once. It uses
   the signer only for its certificate (and a dry run, which pyHanko signers
   answer without touching the key) to size that hole; for B-T and B-LT it
   also asks the TSA once for a sample token and, for B-LT, fetches the
@@ -65,7 +66,10 @@ from pyhanko.sign.fields import (
 )
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, Signer
-from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
+from pyhanko.sign.signers.pdf_byterange import (
+    PdfByteRangeDigest,
+    PreparedByteRangeDigest,
+)
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.sign.signers.pdf_signer import (
     PdfSigningSession,
@@ -327,7 +331,11 @@ async def _prepare_part(
             await context.aclose()  # type: ignore[no-untyped-call]
 
     with _signing(source), _reading(source, disk_errors=True):
-        digest, _ = tbs.digest_tbs_document(in_place=True, chunk_size=out.CHUNK)
+        digest = _digest_after_prefix(
+            writer, field_ref, stream, prefix, original_size, source
+        )
+        if digest is None:
+            digest, _ = tbs.digest_tbs_document(in_place=True, chunk_size=out.CHUNK)
     assert signer.signing_cert is not None
     return PreparedStamp(
         request=request,
@@ -345,6 +353,53 @@ async def _prepare_part(
         pages=tuple(sorted({s.page + 1 for s in spots})),
         original_size=original_size,
         prefix=prefix,
+    )
+
+
+def _digest_after_prefix(
+    writer: IncrementalPdfFileWriter,
+    field_ref: generic.IndirectObject,
+    stream: BinaryIO,
+    prefix: hashlib._Hash | None,
+    original_size: int,
+    source: Path,
+) -> PreparedByteRangeDigest | None:
+    """Write the update in place and digest the signed ranges of a large copy.
+
+    pyHanko would hash the whole file again, though its first part is the
+    original document, already hashed while it was copied. This does what
+    pyHanko's digesting step does (write the update, fill the
+    ``/ByteRange`` in, hash everything but the hole) from that hash on, so
+    the original is hashed once. ``None`` (pyHanko then digests as usual)
+    when there is no copy-time hash or the signature dictionary is not the
+    kind this knows.
+    """
+    if prefix is None or prefix.name != _MD:
+        return None
+    field = deref(field_ref)
+    value = field.get("/V") if isinstance(field, generic.DictionaryObject) else None
+    signature = deref(value) if isinstance(value, generic.IndirectObject) else None
+    if not isinstance(signature, PdfByteRangeDigest):
+        return None
+    writer.digest_aware_write = True
+    writer.write_in_place()  # type: ignore[no-untyped-call]
+    end = stream.tell()
+    start, stop = signature.contents.offsets
+    if not original_size <= start < stop <= end:
+        raise SigningFailedError(
+            f"{source}: the signature was not placed after the original document.",
+            f"{source}：签名位置不在原文件内容之后。",
+            source,
+        )
+    signature.byte_range.fill_offsets(stream, start, stop, end)  # type: ignore[no-untyped-call]
+    digest = prefix.copy()
+    for first, last in ((original_size, start), (stop, end)):  # the update only
+        stream.seek(first)
+        digest.update(stream.read(last - first))
+    return PreparedByteRangeDigest(
+        document_digest=digest.digest(),
+        reserved_region_start=start,
+        reserved_region_end=stop,
     )
 
 

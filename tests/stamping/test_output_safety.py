@@ -13,6 +13,8 @@ from pyhanko.sign.signers import SimpleSigner
 from app.stamping import (
     CoordinatePlacement,
     DocumentChangedError,
+    Placement,
+    RidingPlacement,
     SigningFailedError,
     StampRequest,
     VerificationFailedError,
@@ -196,23 +198,39 @@ def test_a_document_changed_after_its_checks_is_refused(
     assert _leftovers(tmp_path) == []
 
 
+@pytest.mark.parametrize(
+    "placement", [CoordinatePlacement(1, 100, 100), RidingPlacement()]
+)
 def test_a_large_document_is_updated_in_place_in_the_part_file(
-    tmp_path: Path, pki: TestPki, seal: bytes, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    pki: TestPki,
+    seal: bytes,
+    monkeypatch: pytest.MonkeyPatch,
+    placement: Placement,
 ) -> None:
-    """Above the in-memory limit the copy on disk is parsed and appended to."""
+    """Above the in-memory limit the copy on disk is parsed and appended to.
+
+    The signed digest then starts from the hash taken while copying; a
+    second seal goes the same way and the first stays valid.
+    """
     import hashlib
 
     from app.stamping import engine
 
     monkeypatch.setattr(engine, "_IN_MEMORY", 100)
     source = simple_pdf(tmp_path / "in.pdf", count=3)
-    request = _request(source, tmp_path / "o.pdf", seal)
+    request = replace(_request(source, tmp_path / "o.pdf", seal), placement=placement)
 
     prepared = prepare(request, pki.signer())
     assert prepared.memory is None
+    assert prepared.prefix is not None
     result = finish(prepared, pki.signer())
+    again = stamp(
+        replace(request, input=result.output, output=tmp_path / "o2.pdf"), pki.signer()
+    )
 
-    assert_all_valid(result.output, pki)
+    assert len(assert_all_valid(again.output, pki)) == 2
     assert result.sha256_before == hashlib.sha256(source.read_bytes()).hexdigest()
     assert result.sha256_after == hashlib.sha256(result.output.read_bytes()).hexdigest()
-    assert _leftovers(tmp_path) == ["o.pdf"]
+    assert again.sha256_before == result.sha256_after
+    assert _leftovers(tmp_path) == ["o.pdf", "o2.pdf"]
