@@ -4,7 +4,7 @@
 :mod:`app.stamping.service` for what happens to each document and why it is
 crash safe).
 
-A batch of at least :data:`PROCESS_BATCH` documents whose signatures need no
+A batch of at least :func:`process_batch` documents whose signatures need no
 validation context (B-B and B-T) runs the engine in worker processes
 (:mod:`app.stamping.workers`), so that more than one core works on it; this
 process checks each document against the policy, has the token sign in
@@ -24,11 +24,12 @@ whether it was stamped, refused, failed or not attempted.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,7 +80,7 @@ from hsm.manager import TokenManager
 from hsm.pin import PinHandler
 from hsm.signer import TokenSigner
 
-__all__ = ["Progress", "stamp_documents"]
+__all__ = ["PROCESS_BATCH_ENV", "Progress", "process_batch", "stamp_documents"]
 
 log = logging.getLogger(__name__)
 
@@ -87,9 +88,28 @@ Progress = Callable[[int, DocumentReport], None]
 
 
 _AHEAD = 3  # documents checked ahead of the workers
-PROCESS_BATCH = 24
-"""The smallest batch worth starting worker processes for (about half a
-second of start-up, against ~25 ms per document saved)."""
+PROCESS_BATCH = 300
+"""The smallest batch run in worker processes, unless ``$SEALDESK_PROCESS_BATCH``
+says otherwise. On two cores with a SoftHSM2 key, one-page documents go
+through the threaded pipeline at ~85-100 a second; worker processes reach
+~110 at 500 documents, but their start-up (~1 s where no PIN entry hides it)
+makes them slower below ~200. More cores, or heavier documents, move that
+point down, hence the variable."""
+PROCESS_BATCH_ENV = "SEALDESK_PROCESS_BATCH"
+
+
+def process_batch() -> int:
+    """The batch size from which worker processes are used (see above)."""
+    raw = os.environ.get(PROCESS_BATCH_ENV, "").strip()
+    if raw:
+        try:
+            value = int(raw)
+        except ValueError:
+            value = 0
+        if value > 0:
+            return value
+        log.warning("ignoring %s=%r: not a positive number", PROCESS_BATCH_ENV, raw)
+    return PROCESS_BATCH
 
 
 @dataclass(frozen=True)
@@ -142,7 +162,7 @@ def stamp_documents(
         # (and its PIN typed); they learn the seal once it is.
         workers = (
             stack.enter_context(stamping_workers())
-            if len(job.inputs) >= PROCESS_BATCH and not job.long_term
+            if len(job.inputs) >= process_batch() and not job.long_term
             else None
         )
         recover_pending(opened)
@@ -400,16 +420,16 @@ class _Run:
             index = unsigned.pop(0)
             worker, data, algorithm = asked.pop(index)
             if stop or self.cancelled:
-                worker.conn.send(("stop",))
+                _reply(worker, ("stop",))
                 continue
             try:
                 signature = self.signer.sign_raw_now(data, algorithm)
             except TokenError as exc:
                 stop.append(exc)
                 self._settle(index, Outcome.FAILED, exc.en, exc.zh)
-                worker.conn.send(("stop",))
+                _reply(worker, ("stop",))
                 continue
-            worker.conn.send(("signed", signature))
+            _reply(worker, ("signed", signature))
 
     def _settle_finished(self, checked: _Checked, message: tuple[Any, ...]) -> None:
         kind, index = message[0], checked.index
@@ -615,6 +635,16 @@ class _Run:
                 )
         done = tuple(r for r in self.reports if r is not None)
         return BatchReport(done, en, zh)
+
+
+def _reply(worker: Worker, message: tuple[Any, ...]) -> None:
+    """Answer a worker's request; a worker that died meanwhile is not answered.
+
+    Its end is noticed where its messages are read, and its document is then
+    reported as having stopped the stamping process.
+    """
+    with suppress(OSError):
+        worker.conn.send(message)
 
 
 def _unnamed(text: str, prefix: str) -> str:

@@ -1,13 +1,13 @@
 """kill -9 at random moments of a batch: each document is all done or not at all.
 
-A batch of 24 documents, large enough to run in stamping worker processes
-(``PROCESS_BATCH``), is stamped by the real ``sealdesk`` process, which
-is killed with SIGKILL at a moment drawn at random (seeded, so a failure can
-be replayed): after the n-th progress line, plus a random fraction of a
-document's time. The next run heals what the killed one left behind. After
-each round, every output on disk has exactly one usage-log entry, one
-evidence leaf and one archive entry, and nothing else does: no ``.part``
-file, no entry without its output.
+A batch of 24 documents, run in stamping worker processes (the threshold is
+lowered to its size with ``SEALDESK_PROCESS_BATCH``), is stamped by the real
+``sealdesk`` process, which is killed with SIGKILL at a moment drawn at
+random (seeded, so a failure can be replayed): after the n-th progress line,
+plus a random fraction of a document's time. The next run heals what the
+killed one left behind. After each round, every output on disk has exactly
+one usage-log entry, one evidence leaf and one archive entry, and nothing
+else does: no ``.part`` file, no entry without its output.
 """
 
 from __future__ import annotations
@@ -25,18 +25,19 @@ import pytest
 
 from app.admin.store import reading
 from app.demo.workspace import build_demo_workspace
-from app.stamping.batch import PROCESS_BATCH
+from app.stamping.batch import PROCESS_BATCH_ENV
 from app.workspace import GivenPassphrase, open_workspace
 from hsm.provision import SOFTHSM_MODULE
 from storage.usage_log import LogFilter, query
 from tests.stamping.documents import simple_pdf
+from tests.support.batches import WORKER_BATCH
 from tests.support.cli import OFFICER_PASSWORD, officer_stamp, sealdesk_process
 
 pytestmark = pytest.mark.hsm
 
 PASSWORD = OFFICER_PASSWORD
 ROUNDS = 4
-BATCH = PROCESS_BATCH
+BATCH = WORKER_BATCH
 
 
 def _command(out: Path, root: Path, docs: list[Path]) -> list[str]:
@@ -104,6 +105,7 @@ def test_random_kills_leave_every_document_whole_or_untouched(
     module = tmp_path / "softhsm-copy.so"
     shutil.copyfile(SOFTHSM_MODULE, module)
     monkeypatch.setenv("SEALDESK_PKCS11_MODULES", str(module))
+    monkeypatch.setenv(PROCESS_BATCH_ENV, str(BATCH))
     rng = random.Random(int(os.environ.get("SEALDESK_KILL_SEED", "20261204")))
     outputs: list[Path] = []
     killed_mid_batch = 0

@@ -21,8 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from app.stamping.batch import PROCESS_BATCH
+from app.stamping.batch import PROCESS_BATCH_ENV
 from tests.stamping.documents import simple_pdf
+from tests.support.batches import WORKER_BATCH
 from widgets.main_window import START_MARKER, START_MARKER_ENV
 
 pytestmark = pytest.mark.slow
@@ -222,11 +223,12 @@ def test_a_large_batch_runs_in_the_bundles_worker_processes(
     workspace, _ = demo_desk
     folder = tmp_path / "batch"
     folder.mkdir()
-    documents = [simple_pdf(folder / f"d{n:02d}.pdf") for n in range(PROCESS_BATCH)]
+    documents = [simple_pdf(folder / f"d{n:02d}.pdf") for n in range(WORKER_BATCH)]
     out = tmp_path / "batch-out"
     out.mkdir()
+    env = {**desk_env, PROCESS_BATCH_ENV: str(WORKER_BATCH)}
 
-    done = _stamp(workspace, documents, out, desk_env)
+    done = _stamp(workspace, documents, out, env)
 
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in out.iterdir()) == [d.name for d in documents]

@@ -15,11 +15,17 @@ from app.admin.auth import login_password
 from app.admin.roles import Actor
 from app.admin.tokens import loaded_tokens
 from app.demo.workspace import build_demo_workspace
-from app.stamping.batch import PROCESS_BATCH, stamp_documents
+from app.stamping.batch import (
+    PROCESS_BATCH,
+    PROCESS_BATCH_ENV,
+    process_batch,
+    stamp_documents,
+)
 from app.stamping.placement import CoordinatePlacement
 from app.stamping.service import DocumentReport, Outcome, StampJob, outputs_for
 from app.workspace import GivenPassphrase, OpenWorkspace, open_workspace
 from tests.stamping.documents import simple_pdf
+from tests.support.batches import WORKER_BATCH
 from tests.support.softhsm import FixedPinHandler
 
 pytestmark = pytest.mark.hsm
@@ -67,10 +73,14 @@ def test_a_cancel_set_before_the_start_stamps_nothing(
     assert list((tmp_path / "out").iterdir()) == []
 
 
-@pytest.mark.parametrize("count", [5, PROCESS_BATCH], ids=["threads", "processes"])
+@pytest.mark.parametrize("count", [5, WORKER_BATCH], ids=["threads", "processes"])
 def test_a_cancel_during_the_batch_stops_before_the_next_document(
-    officer_desk: tuple[OpenWorkspace, Actor], tmp_path: Path, count: int
+    officer_desk: tuple[OpenWorkspace, Actor],
+    tmp_path: Path,
+    count: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv(PROCESS_BATCH_ENV, str(WORKER_BATCH))
     opened, officer = officer_desk
     job = _job(tmp_path, count)
     cancel = threading.Event()
@@ -115,11 +125,14 @@ def test_a_cancel_after_the_last_document_reports_a_complete_batch(
 
 
 def test_a_worker_process_killed_mid_batch_costs_only_its_document(
-    officer_desk: tuple[OpenWorkspace, Actor], tmp_path: Path
+    officer_desk: tuple[OpenWorkspace, Actor],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """SIGKILL to the workers: their documents are refused, the rest stamped."""
+    monkeypatch.setenv(PROCESS_BATCH_ENV, str(WORKER_BATCH))
     opened, officer = officer_desk
-    job = _job(tmp_path, PROCESS_BATCH)
+    job = _job(tmp_path, WORKER_BATCH)
     killed: list[int] = []
 
     def progress(index: int, report: DocumentReport) -> None:
@@ -138,10 +151,30 @@ def test_a_worker_process_killed_mid_batch_costs_only_its_document(
     refused = [d for d in report.documents if d.outcome is Outcome.REFUSED]
     assert len(refused) <= 2
     assert all("stamping process" in d.en for d in refused)
-    assert outcomes.count(Outcome.STAMPED) == PROCESS_BATCH - len(refused)
+    assert outcomes.count(Outcome.STAMPED) == WORKER_BATCH - len(refused)
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert written == sorted(
         d.output.name for d in report.documents if d.outcome is Outcome.STAMPED
     )
     assert not list(tmp_path.rglob("*.part"))
     assert not list((opened.workspace.root / "pending").glob("*.json"))
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, PROCESS_BATCH),
+        ("24", 24),
+        (" 7 ", 7),
+        ("0", PROCESS_BATCH),
+        ("many", PROCESS_BATCH),
+    ],
+)
+def test_the_worker_threshold_comes_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, value: str | None, expected: int
+) -> None:
+    if value is None:
+        monkeypatch.delenv(PROCESS_BATCH_ENV, raising=False)
+    else:
+        monkeypatch.setenv(PROCESS_BATCH_ENV, value)
+    assert process_batch() == expected

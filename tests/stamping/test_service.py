@@ -23,7 +23,7 @@ from app.admin.roles import Actor
 from app.admin.store import reading
 from app.archive import ArchiveFilter, get, search
 from app.demo.workspace import build_demo_workspace
-from app.stamping.batch import PROCESS_BATCH, stamp_documents
+from app.stamping.batch import PROCESS_BATCH_ENV, stamp_documents
 from app.stamping.placement import CoordinatePlacement
 from app.stamping.request import Level
 from app.stamping.service import (
@@ -46,6 +46,7 @@ from storage.settings import set_setting
 from storage.usage_log import LogFilter, query, verify_chain
 from tests.stamping.documents import simple_pdf
 from tests.stamping.pki import TestPki
+from tests.support.batches import WORKER_BATCH
 from tests.support.softhsm import FixedPinHandler
 
 pytestmark = pytest.mark.hsm
@@ -293,10 +294,15 @@ def test_outputs_refuse_overwriting_inputs(tmp_path: Path) -> None:
     assert outputs_for(docs[:1], tmp_path / "x.pdf") == (tmp_path / "x.pdf",)
 
 
-@pytest.mark.parametrize("count", [1, PROCESS_BATCH], ids=["threads", "processes"])
+@pytest.mark.parametrize("count", [1, WORKER_BATCH], ids=["threads", "processes"])
 def test_b_t_records_the_time_stamp_authority_time(
-    desk: Desk, tmp_path: Path, pki: TestPki, count: int
+    desk: Desk,
+    tmp_path: Path,
+    pki: TestPki,
+    count: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv(PROCESS_BATCH_ENV, str(WORKER_BATCH))
     docs = _docs(tmp_path / "in", count)
 
     report = desk.stamp(docs, tmp_path / "out", tsa_url=pki.tsa_url)
