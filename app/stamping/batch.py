@@ -450,6 +450,7 @@ class _Run:
                 f"{source}：处理该文件时盖章进程意外终止，文件未盖章。",
             )
         elif kind == "error":
+            log.error("the stamping worker failed on %s:\n%s", source, message[3])
             raise RuntimeError(f"{source}: stamping failed: {message[2]}")
         # "stopped": left unsettled; the report says it was not attempted.
 

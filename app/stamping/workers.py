@@ -35,6 +35,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
+from traceback import format_exc
 from typing import Any
 
 from asn1crypto import x509 as asn1_x509
@@ -149,8 +150,8 @@ def _stamp_one(
     except StampingError as exc:
         return ("refused", index, exc.en, exc.zh)
     except Exception as exc:  # reported to the desk, which fails the batch
-        log.debug("stamping worker failed", exc_info=True)
-        return ("error", index, f"{type(exc).__name__}: {exc}")
+        # Logging is off here: the desk writes the traceback to its log file.
+        return ("error", index, f"{type(exc).__name__}: {exc}", format_exc())
     return ("done", index, result)
 
 
