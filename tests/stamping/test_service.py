@@ -237,10 +237,16 @@ def test_batch_steps_past_a_bad_file(desk: Desk, tmp_path: Path) -> None:
     assert desk.leaves() == 4
 
 
+@pytest.mark.parametrize("workers", [False, True], ids=["threads", "processes"])
 @pytest.mark.parametrize("k", [1, 23, 50])
 def test_token_removed_mid_batch_stops_cleanly(
-    desk: Desk, tmp_path: Path, k: int
+    desk: Desk,
+    tmp_path: Path,
+    k: int,
+    workers: bool,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv(PROCESS_BATCH_ENV, str(WORKER_BATCH if workers else 1000))
     docs = _docs(tmp_path / "in", 50)
     removal = RemovableToken("ORG-HSM", after_signatures=k - 1)
 
