@@ -1,13 +1,14 @@
 """kill -9 at random moments of a batch: each document is all done or not at all.
 
-A batch of 24 documents, run in stamping worker processes (the threshold is
-lowered to its size with ``SEALDESK_PROCESS_BATCH``), is stamped by the real
-``sealdesk`` process, which is killed with SIGKILL at a moment drawn at
-random (seeded, so a failure can be replayed): after the n-th progress line,
-plus a random fraction of a document's time. The next run heals what the
-killed one left behind. After each round, every output on disk has exactly
-one usage-log entry, one evidence leaf and one archive entry, and nothing
-else does: no ``.part`` file, no entry without its output.
+A batch of 24 documents, in the threaded pipeline and in stamping worker
+processes (their threshold lowered to the batch's size with
+``SEALDESK_PROCESS_BATCH``), is stamped by the real ``sealdesk`` process,
+which is killed with SIGKILL at a moment drawn at random (seeded, so a
+failure can be replayed): after the n-th progress line, plus a random
+fraction of a document's time. The next run heals what the killed one left
+behind. After each round, every output on disk has exactly one usage-log
+entry, one evidence leaf and one archive entry, and nothing else does: no
+``.part`` file, no entry without its output.
 """
 
 from __future__ import annotations
@@ -95,8 +96,9 @@ def _state(root: Path) -> tuple[list[str], int, list[str]]:
     return sorted(str(e.details["sha256_after"]) for e in entries), leaves, archived
 
 
+@pytest.mark.parametrize("workers", [False, True], ids=["threads", "processes"])
 def test_random_kills_leave_every_document_whole_or_untouched(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: bool
 ) -> None:
     monkeypatch.setenv("SOFTHSM2_CONF", "unset")
     monkeypatch.delenv("SOFTHSM2_CONF")
@@ -105,7 +107,7 @@ def test_random_kills_leave_every_document_whole_or_untouched(
     module = tmp_path / "softhsm-copy.so"
     shutil.copyfile(SOFTHSM_MODULE, module)
     monkeypatch.setenv("SEALDESK_PKCS11_MODULES", str(module))
-    monkeypatch.setenv(PROCESS_BATCH_ENV, str(BATCH))
+    monkeypatch.setenv(PROCESS_BATCH_ENV, str(BATCH if workers else 1000))
     rng = random.Random(int(os.environ.get("SEALDESK_KILL_SEED", "20261204")))
     outputs: list[Path] = []
     killed_mid_batch = 0
