@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures import Future
+from typing import Any
 
 from asn1crypto import algos, cms
 from asn1crypto import x509 as asn1_x509
@@ -63,6 +64,12 @@ class EncodedAttributesSigner(Signer):
         }
     )
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # (digest algorithm, content type, certificate) -> the encoding
+        # before and after the digest, and the digest's length.
+        self._attr_templates: dict[tuple[object, ...], tuple[bytes, bytes, int]] = {}
+
     async def signed_attrs(  # type: ignore[no-untyped-def]
         self,
         data_digest: bytes,
@@ -77,9 +84,7 @@ class EncodedAttributesSigner(Signer):
         key = self._template_key(
             digest_algorithm, attr_settings, content_type, use_pades, dry_run
         )
-        templates: dict[tuple[object, ...], tuple[bytes, bytes, int]]
-        templates = self.__dict__.setdefault("_attr_templates", {})
-        template = templates.get(key) if key is not None else None
+        template = self._attr_templates.get(key) if key is not None else None
         if template is not None and len(data_digest) == template[2]:
             head, tail, _ = template
             return cms.CMSAttributes.load(head + data_digest + tail)
@@ -101,7 +106,7 @@ class EncodedAttributesSigner(Signer):
             and encoded.count(data_digest) == 1
         ):
             at = encoded.index(data_digest)
-            templates[key] = (
+            self._attr_templates[key] = (
                 encoded[:at],
                 encoded[at + len(data_digest) :],
                 len(data_digest),

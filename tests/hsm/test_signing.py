@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
+from asn1crypto import cms
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
@@ -44,6 +46,18 @@ def _verify(cert_public: object, signature: bytes, scheme: SignatureScheme) -> N
     else:
         pad = padding.PKCS1v15()
     cert_public.verify(signature, DATA, pad, digest)
+
+
+def _validated(data: bytes, content: cms.ContentInfo, pki: TestPki) -> Any:
+    """pyHanko's status of a detached CMS signature over ``data``."""
+    root = asn1_x509.Certificate.load(pki.root.public_bytes(Encoding.DER))
+    return asyncio.run(
+        async_validate_detached_cms(
+            data,
+            content["content"],
+            signer_validation_context=ValidationContext(trust_roots=[root]),
+        )
+    )
 
 
 @pytest.mark.parametrize(
@@ -166,9 +180,6 @@ def test_pyhanko_cms_signature_validates(
     key_label: str,
     prefer_pss: bool,
 ) -> None:
-    from asn1crypto import x509 as asn1_x509
-    from cryptography.hazmat.primitives.serialization import Encoding
-
     token = manager.find_token(label=token_label)
     with manager.session(token, pin_handler) as batch:
         signer = TokenSigner(
@@ -176,14 +187,7 @@ def test_pyhanko_cms_signature_validates(
         )
         content = asyncio.run(signer.async_sign_general_data(DATA, "sha256"))
 
-    root = asn1_x509.Certificate.load(hsm_pki.root.public_bytes(Encoding.DER))
-    status = asyncio.run(
-        async_validate_detached_cms(
-            DATA,
-            content["content"],
-            signer_validation_context=ValidationContext(trust_roots=[root]),
-        )
-    )
+    status = _validated(DATA, content, hsm_pki)
     assert status.intact
     assert status.valid
     assert status.trusted
@@ -193,7 +197,6 @@ def test_consecutive_pades_signatures_each_sign_their_own_digest(
     manager: TokenManager, pin_handler: FixedPinHandler, hsm_pki: TestPki
 ) -> None:
     """One signer reuses its PAdES attributes; each signature stays its own."""
-    root = asn1_x509.Certificate.load(hsm_pki.root.public_bytes(Encoding.DER))
     documents = [DATA, DATA + b"2", "第三份".encode()]
     token = manager.find_token(label="SEAL-RSA")
     with manager.session(token, pin_handler) as batch:
@@ -220,24 +223,11 @@ def test_consecutive_pades_signatures_each_sign_their_own_digest(
         info = content["content"]["signer_infos"][0]
         kinds = [a["type"].native for a in info["signed_attrs"]]
         assert "signing_time" not in kinds  # PAdES: the time is in the PDF
-        status = asyncio.run(
-            async_validate_detached_cms(
-                document,
-                content["content"],
-                signer_validation_context=ValidationContext(trust_roots=[root]),
-            )
-        )
+        status = _validated(document, content, hsm_pki)
         assert status.intact
         assert status.valid
         assert status.trusted
     # A signature of another kind is built afresh, with its signing time.
     info = general["content"]["signer_infos"][0]
     assert "signing_time" in [a["type"].native for a in info["signed_attrs"]]
-    mixed = asyncio.run(
-        async_validate_detached_cms(
-            documents[1],
-            signed[0]["content"],
-            signer_validation_context=ValidationContext(trust_roots=[root]),
-        )
-    )
-    assert not mixed.intact
+    assert not _validated(documents[1], signed[0], hsm_pki).intact
